@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Tier 2: run the app's Frappe integration tests on an existing bench.
+#
+# Links the checkout this script lives in into the bench (replacing any earlier link or
+# copy), installs it into a dedicated test site (created when missing), and runs
+#   CI=1 bench --site <site> run-tests --app verenigingen
+# It never builds or downloads Frappe: the bench must already exist.
+#
+# Environment:
+#   VERENIGINGEN_BENCH      bench directory                  (default /opt/frappe-bench)
+#   VERENIGINGEN_TEST_SITE  test site name                   (default verenigingen-test.localhost)
+#   VERENIGINGEN_REINSTALL  1 = drop and recreate the site   (default 0)
+#   DB_ROOT_USER / DB_ROOT_PASSWORD  MariaDB admin for new-site (default root / empty)
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH="${VERENIGINGEN_BENCH:-/opt/frappe-bench}"
+SITE="${VERENIGINGEN_TEST_SITE:-verenigingen-test.localhost}"
+DB_ROOT_USER="${DB_ROOT_USER:-root}"
+DB_ROOT_PASSWORD="${DB_ROOT_PASSWORD:-}"
+
+if [ ! -d "$BENCH/apps/frappe" ] || [ ! -x "$BENCH/env/bin/python" ]; then
+	echo "no Frappe bench at $BENCH (set VERENIGINGEN_BENCH)" >&2
+	exit 3
+fi
+cd "$BENCH"
+export PATH="$BENCH/env/bin:$PATH"
+BENCH_CMD=(bench)
+command -v bench >/dev/null 2>&1 || { echo "the bench CLI is not installed (pip install frappe-bench)" >&2; exit 3; }
+
+echo "== linking $REPO into $BENCH/apps/verenigingen"
+if [ -L apps/verenigingen ] || [ -e apps/verenigingen ]; then
+	[ "$(readlink -f apps/verenigingen)" = "$REPO" ] || rm -rf apps/verenigingen
+fi
+[ -e apps/verenigingen ] || ln -s "$REPO" apps/verenigingen
+env/bin/python -m pip install --quiet --disable-pip-version-check -e "$REPO"
+grep -qx verenigingen sites/apps.txt || printf '\nverenigingen\n' >> sites/apps.txt
+sed -i '/^$/d' sites/apps.txt
+
+if [ "${VERENIGINGEN_REINSTALL:-0}" = "1" ] && [ -d "sites/$SITE" ]; then
+	echo "== dropping $SITE for a clean reinstall"
+	"${BENCH_CMD[@]}" drop-site "$SITE" --force --no-backup \
+		--db-root-username "$DB_ROOT_USER" --db-root-password "$DB_ROOT_PASSWORD"
+fi
+if [ ! -d "sites/$SITE" ]; then
+	echo "== creating test site $SITE"
+	"${BENCH_CMD[@]}" new-site "$SITE" --admin-password admin --db-host 127.0.0.1 \
+		--db-root-username "$DB_ROOT_USER" --db-root-password "$DB_ROOT_PASSWORD"
+fi
+"${BENCH_CMD[@]}" --site "$SITE" set-config allow_tests true >/dev/null
+
+if "${BENCH_CMD[@]}" --site "$SITE" list-apps 2>/dev/null | grep -q '^verenigingen'; then
+	echo "== migrating $SITE"
+	"${BENCH_CMD[@]}" --site "$SITE" migrate
+else
+	echo "== installing verenigingen into $SITE"
+	"${BENCH_CMD[@]}" --site "$SITE" install-app verenigingen
+fi
+
+echo "== running integration tests"
+CI=1 "${BENCH_CMD[@]}" --site "$SITE" run-tests --app verenigingen "$@"

@@ -1,0 +1,33 @@
+"""bench commands of the app (found by bench through ``verenigingen.commands.commands``)."""
+
+import click
+from frappe.commands import get_site, pass_context
+
+
+@click.command("verenigingen-setup-bulk-queue")
+@click.option("--timeout", default=None, type=int, help="Job timeout in seconds for the bulk queue")
+@click.option("--workers", default=None, type=int, help="Number of bulk worker processes")
+@pass_context
+def setup_bulk_queue(context, timeout=None, workers=None):
+	"""Add workers.bulk to sites/common_site_config.json when it is missing."""
+	import frappe
+
+	from verenigingen.core.worker_config import procfile_worker_line
+	from verenigingen.setup.bulk_queue import ensure_bulk_queue_configured
+
+	site = get_site(context)
+	frappe.init(site=site)
+	frappe.connect()
+	try:
+		settings = frappe.get_single("Verenigingen Settings")
+		changed = ensure_bulk_queue_configured(
+			timeout or settings.bulk_worker_timeout or 3600, workers or settings.bulk_background_workers or 2
+		)
+	finally:
+		frappe.destroy()
+	click.echo("workers.bulk added to common_site_config.json" if changed else "workers.bulk already configured")
+	click.echo("Run a worker for it, e.g. in your Procfile:")
+	click.echo("  " + procfile_worker_line())
+
+
+commands = [setup_bulk_queue]

@@ -1,0 +1,54 @@
+"""Who may do what: the app's role sets and guards that really check.
+
+``frappe.only_for`` returns early while tests run, so guards here use ``frappe.get_roles()``.
+"""
+
+import frappe
+from frappe import _
+
+ADMINISTRATOR_ROLE = "Verenigingen Administrator"
+MANAGER_ROLE = "Verenigingen Manager"
+MEMBER_ROLE = "Verenigingen Member"
+MEMBER_ROLE_PROFILE = "Verenigingen Member"
+
+APP_ROLES = (ADMINISTRATOR_ROLE, MANAGER_ROLE, MEMBER_ROLE)
+# Roles that see and manage every member.
+STAFF_ROLES = frozenset({"System Manager", ADMINISTRATOR_ROLE, MANAGER_ROLE})
+
+
+def is_staff(user: str | None = None) -> bool:
+	"""True when the user may see all members (Administrator included)."""
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(STAFF_ROLES.intersection(frappe.get_roles(user)))
+
+
+def require_roles(*roles: str) -> None:
+	"""Raise PermissionError unless the session user holds one of ``roles``."""
+	user = frappe.session.user
+	if user == "Administrator" or set(roles).intersection(frappe.get_roles(user)):
+		return
+	frappe.throw(
+		_("You need one of these roles: {0}").format(", ".join(_(r) for r in roles)),
+		frappe.PermissionError,
+	)
+
+
+def require_staff() -> None:
+	"""Raise PermissionError unless the session user manages members."""
+	require_roles(*sorted(STAFF_ROLES))
+
+
+def member_query_conditions(user: str | None = None, doctype: str | None = None) -> str:
+	"""List/report filter: non-staff users only see the Member linked to themselves."""
+	user = user or frappe.session.user
+	if is_staff(user):
+		return ""
+	return "`tabMember`.`user` = {0}".format(frappe.db.escape(user))
+
+
+def member_has_permission(doc, ptype: str | None = None, user: str | None = None) -> bool:
+	"""Document check: non-staff users may only touch their own Member record."""
+	user = user or frappe.session.user
+	if is_staff(user):
+		return True
+	return bool(doc.get("user")) and doc.get("user") == user

@@ -1,0 +1,56 @@
+"""Install hooks: one small, idempotent function per concern."""
+
+import frappe
+
+from verenigingen.permissions import ADMINISTRATOR_ROLE, MANAGER_ROLE, MEMBER_ROLE, MEMBER_ROLE_PROFILE
+from verenigingen.setup.bulk_queue import ensure_bulk_queue_configured
+
+# Members are Website Users: their role must not open the Desk.
+ROLE_DESK_ACCESS = {ADMINISTRATOR_ROLE: 1, MANAGER_ROLE: 1, MEMBER_ROLE: 0}
+DEFAULT_ROLE_GRANTS = ((ADMINISTRATOR_ROLE, MEMBER_ROLE), (MANAGER_ROLE, MEMBER_ROLE))
+
+
+def after_install() -> None:
+	ensure_roles()
+	ensure_member_role_profile()
+	ensure_settings()
+	ensure_bulk_queue_configured()
+
+
+def after_migrate() -> None:
+	ensure_roles()
+	ensure_member_role_profile()
+
+
+def before_uninstall() -> None:
+	"""Leave the bench config alone (other sites may use the queue); drop only our profile."""
+	if frappe.db.exists("Role Profile", MEMBER_ROLE_PROFILE):
+		frappe.delete_doc("Role Profile", MEMBER_ROLE_PROFILE, force=True)
+
+
+def ensure_roles() -> None:
+	for role_name, desk_access in ROLE_DESK_ACCESS.items():
+		if not frappe.db.exists("Role", role_name):
+			frappe.get_doc({"doctype": "Role", "role_name": role_name, "desk_access": desk_access}).insert()
+		elif frappe.db.get_value("Role", role_name, "desk_access") != desk_access:
+			role = frappe.get_doc("Role", role_name)
+			role.desk_access = desk_access
+			role.save()
+
+
+def ensure_member_role_profile() -> None:
+	if frappe.db.exists("Role Profile", MEMBER_ROLE_PROFILE):
+		return
+	frappe.get_doc(
+		{"doctype": "Role Profile", "role_profile": MEMBER_ROLE_PROFILE, "roles": [{"role": MEMBER_ROLE}]}
+	).insert()
+
+
+def ensure_settings() -> None:
+	"""Store the defaults once, with the default grant rules, so the form shows real values."""
+	settings = frappe.get_single("Verenigingen Settings")
+	if settings.role_grants:
+		return
+	for requester_role, grantable_role in DEFAULT_ROLE_GRANTS:
+		settings.append("role_grants", {"requester_role": requester_role, "grantable_role": grantable_role})
+	settings.save()

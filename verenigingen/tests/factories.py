@@ -1,0 +1,36 @@
+"""Test factories for the integration tests (one place, as in frappe/helpdesk)."""
+
+import frappe
+
+from verenigingen.permissions import MEMBER_ROLE
+
+
+def unique_suffix() -> str:
+	return frappe.generate_hash(length=8).lower()
+
+
+def make_member(**values):
+	"""Insert a Member with unique id and email unless given."""
+	suffix = unique_suffix()
+	doc = frappe.get_doc(
+		{
+			"doctype": "Member",
+			"member_id": values.pop("member_id", f"T{suffix}"),
+			"first_name": values.pop("first_name", "Test"),
+			"last_name": values.pop("last_name", f"Lid {suffix}"),
+			"email": values.pop("email", f"lid.{suffix}@example.nl"),
+			**values,
+		}
+	)
+	return doc.insert()
+
+
+def make_user(email: str | None = None, roles=(MEMBER_ROLE,), user_type: str = "Website User"):
+	"""Insert a User with the given roles (Website User unless told otherwise)."""
+	email = email or f"user.{unique_suffix()}@example.nl"
+	user = frappe.new_doc("User")
+	user.update({"email": email, "first_name": "Test", "user_type": user_type, "send_welcome_email": 0})
+	for role in roles:
+		user.append("roles", {"role": role})
+	user.insert()
+	return user
