@@ -39,22 +39,33 @@ sed -i '/^$/d' sites/apps.txt
 
 if [ "${VERENIGINGEN_REINSTALL:-0}" = "1" ] && [ -d "sites/$SITE" ]; then
 	echo "== dropping $SITE for a clean reinstall"
-	"${BENCH_CMD[@]}" drop-site "$SITE" --force --no-backup \
-		--db-root-username "$DB_ROOT_USER" --db-root-password "$DB_ROOT_PASSWORD"
+	printf '%s\n' "$DB_ROOT_PASSWORD" | "${BENCH_CMD[@]}" drop-site "$SITE" --force --no-backup \
+		--db-root-username "$DB_ROOT_USER" ${DB_ROOT_PASSWORD:+--db-root-password "$DB_ROOT_PASSWORD"}
+fi
+if [ -d "sites/$SITE" ] && ! "${BENCH_CMD[@]}" --site "$SITE" list-apps >/dev/null 2>&1; then
+	echo "== $SITE is left over from an aborted run and unusable: recreating it"
+	printf '%s\n' "$DB_ROOT_PASSWORD" | "${BENCH_CMD[@]}" drop-site "$SITE" --force --no-backup \
+		--db-root-username "$DB_ROOT_USER" ${DB_ROOT_PASSWORD:+--db-root-password "$DB_ROOT_PASSWORD"} || true
+	rm -rf "sites/$SITE"
 fi
 if [ ! -d "sites/$SITE" ]; then
 	echo "== creating test site $SITE"
-	"${BENCH_CMD[@]}" new-site "$SITE" --admin-password admin --db-host 127.0.0.1 \
-		--db-root-username "$DB_ROOT_USER" --db-root-password "$DB_ROOT_PASSWORD"
+	# Frappe prompts for an empty root password instead of using it: answer the prompt on stdin.
+	printf '%s\n' "$DB_ROOT_PASSWORD" | "${BENCH_CMD[@]}" new-site "$SITE" --admin-password admin --no-mariadb-socket \
+		--db-host 127.0.0.1 --db-root-username "$DB_ROOT_USER" ${DB_ROOT_PASSWORD:+--db-root-password "$DB_ROOT_PASSWORD"} \
+		> "$BENCH/logs/verenigingen-new-site.log" 2>&1 \
+		|| { tail -n 40 "$BENCH/logs/verenigingen-new-site.log"; exit 1; }
 fi
 "${BENCH_CMD[@]}" --site "$SITE" set-config allow_tests true >/dev/null
 
 if "${BENCH_CMD[@]}" --site "$SITE" list-apps 2>/dev/null | grep -q '^verenigingen'; then
 	echo "== migrating $SITE"
-	"${BENCH_CMD[@]}" --site "$SITE" migrate
+	"${BENCH_CMD[@]}" --site "$SITE" migrate > "$BENCH/logs/verenigingen-setup.log" 2>&1 \
+		|| { tail -n 40 "$BENCH/logs/verenigingen-setup.log"; exit 1; }
 else
 	echo "== installing verenigingen into $SITE"
-	"${BENCH_CMD[@]}" --site "$SITE" install-app verenigingen
+	"${BENCH_CMD[@]}" --site "$SITE" install-app verenigingen > "$BENCH/logs/verenigingen-setup.log" 2>&1 \
+		|| { tail -n 40 "$BENCH/logs/verenigingen-setup.log"; exit 1; }
 fi
 
 echo "== running integration tests"

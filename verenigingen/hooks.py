@@ -4,7 +4,6 @@ app_publisher = "Verenigingen developers"
 app_description = "Membership administration for Dutch associations: Mijnrood import, member accounts, monitoring"
 app_email = "dev@verenigingen.invalid"
 app_license = "agpl-3.0"
-required_apps = ["frappe"]
 
 # Install / uninstall
 # -------------------

@@ -18,8 +18,8 @@ def after_install() -> None:
 
 
 def after_migrate() -> None:
-	ensure_roles()
-	ensure_member_role_profile()
+	"""Same steps, so a bench upgraded from an older version ends up installed the same way."""
+	after_install()
 
 
 def before_uninstall() -> None:
@@ -51,6 +51,8 @@ def ensure_settings() -> None:
 	settings = frappe.get_single("Verenigingen Settings")
 	if settings.role_grants:
 		return
+	# Frappe saves Singles before after_install, when the profile does not exist yet.
+	settings.default_role_profile = settings.default_role_profile or MEMBER_ROLE_PROFILE
 	for requester_role, grantable_role in DEFAULT_ROLE_GRANTS:
 		settings.append("role_grants", {"requester_role": requester_role, "grantable_role": grantable_role})
 	settings.save()
