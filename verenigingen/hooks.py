@@ -19,4 +19,21 @@ permission_query_conditions = {
 }
 has_permission = {
 	"Member": "verenigingen.permissions.member_has_permission",
+	"User": "verenigingen.account_creation.user_guard.user_has_permission",
+}
+
+doc_events = {
+	"User": {
+		"validate": "verenigingen.account_creation.user_guard.validate_user_roles",
+	},
+}
+
+# Scheduled tasks
+# ---------------
+scheduler_events = {
+	"cron": {
+		# Every minute, so a 5-minute first retry is honoured within a minute.
+		"* * * * *": ["verenigingen.utils.bulk_retry_processor.process_retry_queues"],
+		"*/5 * * * *": ["verenigingen.utils.account_creation_manager.send_welcome_email_wave"],
+	},
 }

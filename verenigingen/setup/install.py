@@ -10,10 +10,16 @@ ROLE_DESK_ACCESS = {ADMINISTRATOR_ROLE: 1, MANAGER_ROLE: 1, MEMBER_ROLE: 0}
 DEFAULT_ROLE_GRANTS = ((ADMINISTRATOR_ROLE, MEMBER_ROLE), (MANAGER_ROLE, MEMBER_ROLE))
 
 
+# Staff create member Users as themselves; verenigingen.account_creation.user_guard keeps
+# this to Website Users with grantable roles.
+USER_PERMISSIONS = {0: ("read", "write", "create"), 1: ("read", "write")}
+
+
 def after_install() -> None:
 	ensure_roles()
 	ensure_member_role_profile()
 	ensure_settings()
+	ensure_user_permissions()
 	ensure_bulk_queue_configured()
 
 
@@ -26,6 +32,10 @@ def before_uninstall() -> None:
 	"""Leave the bench config alone (other sites may use the queue); drop only our profile."""
 	if frappe.db.exists("Role Profile", MEMBER_ROLE_PROFILE):
 		frappe.delete_doc("Role Profile", MEMBER_ROLE_PROFILE, force=True)
+	for name in frappe.get_all(
+		"Custom DocPerm", filters={"parent": "User", "role": ("in", (ADMINISTRATOR_ROLE, MANAGER_ROLE))}, pluck="name"
+	):
+		frappe.delete_doc("Custom DocPerm", name, force=True)
 
 
 def ensure_roles() -> None:
@@ -56,3 +66,14 @@ def ensure_settings() -> None:
 	for requester_role, grantable_role in DEFAULT_ROLE_GRANTS:
 		settings.append("role_grants", {"requester_role": requester_role, "grantable_role": grantable_role})
 	settings.save()
+
+
+def ensure_user_permissions() -> None:
+	from frappe.permissions import add_permission, update_permission_property
+
+	for role in (ADMINISTRATOR_ROLE, MANAGER_ROLE):
+		for permlevel, ptypes in USER_PERMISSIONS.items():
+			if not frappe.db.exists("Custom DocPerm", {"parent": "User", "role": role, "permlevel": permlevel}):
+				add_permission("User", role, permlevel)
+			for ptype in ptypes:
+				update_permission_property("User", role, permlevel, ptype, 1, validate=False)

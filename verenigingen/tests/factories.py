@@ -32,5 +32,24 @@ def make_user(email: str | None = None, roles=(MEMBER_ROLE,), user_type: str = "
 	user.update({"email": email, "first_name": "Test", "user_type": user_type, "send_welcome_email": 0})
 	for role in roles:
 		user.append("roles", {"role": role})
-	user.insert()
+	# Test fixtures, not the code under test: bulk tests create many Users within a minute.
+	frappe.local.conf["throttle_user_limit"] = 10**6
+	try:
+		user.insert()
+	finally:
+		frappe.local.conf.pop("throttle_user_limit", None)
 	return user
+
+
+def make_staff_user(role: str = "Verenigingen Manager"):
+	"""A System User holding one of the app's staff roles."""
+	return make_user(roles=(role,), user_type="System User")
+
+
+def make_members(count: int, **values) -> list[str]:
+	"""Insert ``count`` Active members with unique emails; return their names."""
+	return [make_member(**values).name for _ in range(count)]
+
+
+def user_count_for(email: str) -> int:
+	return frappe.db.count("User", {"name": email.lower()})

@@ -4,4 +4,19 @@ frappe.listview_settings["Member"] = {
 		const colors = { Active: "green", Suspended: "orange", Terminated: "gray", Deceased: "gray" };
 		return [__(doc.status), colors[doc.status] || "blue", "status,=," + doc.status];
 	},
+	onload(listview) {
+		listview.page.add_actions_menu_item(__("Create User Accounts"), () => {
+			const names = listview.get_checked_items(true);
+			if (!names.length) return;
+			frappe.call({
+				method: "verenigingen.utils.account_creation_manager.queue_bulk_account_creation_for_members",
+				args: { member_names: names },
+				freeze: true,
+			}).then((r) => {
+				const s = r.message;
+				frappe.msgprint(__("{0} queued, {1} refused.", [s.queued, s.refused]));
+				if (s.tracker) frappe.set_route("Form", "Bulk Operation Tracker", s.tracker);
+			});
+		});
+	},
 };

@@ -1,0 +1,11 @@
+"""Failures the pipeline raises on purpose, with their retry class."""
+
+import frappe
+
+
+class PermanentFailure(frappe.ValidationError):
+	"""A refusal a human must look at (never retried by itself)."""
+
+
+class TransientFailure(Exception):
+	"""A failure worth retrying later (used by tests to inject one)."""

@@ -1,0 +1,180 @@
+"""The per-request pipeline: claim, validate, user, roles, member link, complete.
+
+After the claim (its own commit) every stage runs in one transaction that commits once,
+so a crash anywhere leaves either nothing or the finished account; each stage also
+checks what already exists, so running a request again never duplicates a User.
+"""
+
+import random
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from verenigingen.account_creation import REQUEST
+from verenigingen.account_creation import role_policy
+from verenigingen.account_creation.errors import PermanentFailure
+from verenigingen.account_creation.user_factory import new_member_user
+from verenigingen.core.failure_classification import PERMANENT, TRANSIENT, classify_failure, short_reason
+from verenigingen.core.retry_policy import next_retry_at, parse_retry_schedule
+
+CLAIMABLE = ("Requested", "Queued")
+ACTIVE_MEMBER_STATUSES = ("Active",)
+
+
+class AccountCreationManager:
+	"""Process one Account Creation Request from claim to completed (or classified failure)."""
+
+	def __init__(self, request_name: str):
+		self.request_name = request_name
+		self.request = None
+		self.stage = ""
+
+	def process(self) -> str:
+		"""Run the pipeline; return the request's final status, or "Skipped" if not claimable."""
+		if not self.claim():
+			return "Skipped"
+		try:
+			self.request = frappe.get_doc(REQUEST, self.request_name)
+			member = self.validate()
+			user = self.ensure_user(member)
+			self.ensure_roles(user)
+			self.link_member(member, user)
+			self.complete(user)
+			# Commit the whole account at once: the User, its Contact, the member link, the status.
+			frappe.db.commit()
+			return "Completed"
+		except Exception as exc:
+			frappe.db.rollback()
+			self.record_failure(exc)
+			return "Failed"
+
+	def claim(self) -> bool:
+		"""Move Queued -> Processing under a row lock; False when someone else has it."""
+		status = frappe.db.get_value(REQUEST, self.request_name, "status", for_update=True)
+		if status not in CLAIMABLE:
+			frappe.db.rollback()
+			return False
+		frappe.db.sql(
+			f"""update `tab{REQUEST}` set status = 'Processing', attempt_count = attempt_count + 1,
+				next_retry_at = null, processed_by = %(user)s, modified = %(now)s
+			where name = %(name)s""",
+			{"name": self.request_name, "user": frappe.session.user, "now": now_datetime()},
+		)
+		# Commit the claim so no other worker, retry or click can process it meanwhile.
+		frappe.db.commit()
+		return True
+
+	def validate(self):
+		self.stage = "Validated"
+		request = self.request
+		member = frappe.get_doc("Member", request.member)
+		member.check_permission("read")
+		if not member.email:
+			raise PermanentFailure(_("Member {0} has no email address").format(member.name))
+		if member.status not in ACTIVE_MEMBER_STATUSES:
+			raise PermanentFailure(_("Member {0} is {1}, not Active").format(member.name, _(member.status)))
+		if member.user and member.user != (request.created_user or member.user):
+			raise PermanentFailure(_("Member {0} is already linked to user {1}").format(member.name, member.user))
+		role_policy.assert_grantable(self.requested_roles(), self.requested_profile(), request.requested_by)
+		frappe.has_permission("User", "create", throw=True)
+		return member
+
+	def requested_roles(self) -> list[str]:
+		roles = [row.role for row in self.request.requested_roles]
+		if roles or self.request.role_profile:
+			return roles
+		return [frappe.get_cached_doc("Verenigingen Settings").default_member_role]
+
+	def requested_profile(self) -> str | None:
+		if self.request.role_profile or self.request.requested_roles:
+			return self.request.role_profile
+		return frappe.get_cached_doc("Verenigingen Settings").default_role_profile
+
+	def ensure_user(self, member):
+		"""Reuse this request's User, link a safe existing one, or create a new Website User."""
+		self.stage = "User Ready"
+		email = member.email.strip().lower()
+		existing = self.request.created_user or member.user or frappe.db.exists("User", email)
+		if existing:
+			if role_policy.is_privileged_user(existing):
+				raise PermanentFailure(
+					_("User {0} already exists and is a System User or holds privileged roles; it was not linked or changed. Link it by hand if that is right.").format(existing)
+				)
+			user = frappe.get_doc("User", existing)
+		else:
+			user = new_member_user(
+				email, member.first_name, member.tussenvoegsel, member.last_name,
+				self.requested_roles(), self.requested_profile(),
+			)
+		self.request.db_set("created_user", user.name, update_modified=False)
+		return user
+
+	def ensure_roles(self, user) -> None:
+		self.stage = "Roles Assigned"
+		wanted = set(self.requested_roles()) | set(role_policy.profile_roles(self.requested_profile()))
+		missing = sorted(wanted - {row.role for row in user.roles})
+		if missing:
+			user.add_roles(*missing)
+
+	def link_member(self, member, user) -> None:
+		self.stage = "Member Linked"
+		if member.user != user.name:
+			member.user = user.name
+			member.save()
+
+	def complete(self, user) -> None:
+		self.stage = "Done"
+		self.request.db_set(
+			{
+				"status": "Completed",
+				"pipeline_stage": "Done",
+				"created_user": user.name,
+				"processed_at": now_datetime(),
+				"failure_reason": None,
+				"failure_class": None,
+			}
+		)
+
+	def record_failure(self, exc: Exception) -> None:
+		"""Store the failure, its class and the next retry time (if any); commit."""
+		failure_class = classify_exception(exc)
+		values = frappe.db.get_value(REQUEST, self.request_name, ["attempt_count"], as_dict=True)
+		retry_at = None
+		if failure_class == TRANSIENT:
+			retry_at = schedule_retry(values.attempt_count)
+		reason = short_reason(str(exc) or type(exc).__name__)
+		frappe.db.set_value(
+			REQUEST,
+			self.request_name,
+			{
+				"status": "Failed",
+				"pipeline_stage": self.stage or None,
+				"failure_class": failure_class,
+				"failure_reason": reason,
+				"next_retry_at": retry_at,
+				"processed_at": now_datetime(),
+			},
+		)
+		frappe.log_error(
+			title=_("Account creation failed ({0})").format(failure_class),
+			reference_doctype=REQUEST,
+			reference_name=self.request_name,
+		)
+		# Commit the failure record: the account transaction was rolled back above.
+		frappe.db.commit()
+
+
+def classify_exception(exc: Exception) -> str:
+	if isinstance(exc, PermanentFailure):
+		return PERMANENT
+	names = [cls.__name__ for cls in type(exc).__mro__]
+	code = exc.args[0] if exc.args and isinstance(exc.args[0], int) else None
+	return classify_failure(names, code)
+
+
+def schedule_retry(attempts_made: int):
+	"""When the next retry is due after ``attempts_made`` attempts, or None when used up."""
+	settings = frappe.get_cached_doc("Verenigingen Settings")
+	schedule = parse_retry_schedule(settings.retry_schedule_minutes)
+	return next_retry_at(now_datetime(), attempts_made, schedule, settings.retry_jitter_percent or 0, random.random())

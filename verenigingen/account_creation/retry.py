@@ -1,0 +1,140 @@
+"""Retries: due transient failures back to Queued, stuck requests recovered, manual retries."""
+
+from datetime import timedelta
+
+import frappe
+from frappe.utils import now_datetime
+
+from verenigingen.account_creation import REQUEST, TRACKER
+from verenigingen.account_creation.batches import enqueue_batch, enqueue_request, requeue_open_requests
+from verenigingen.account_creation.tracker import refresh_tracker
+
+DUE_LIMIT = 2000
+
+
+def select_due_requests(now=None, limit: int = DUE_LIMIT) -> list[dict]:
+	"""Failed requests whose transient retry time has come."""
+	return frappe.get_all(
+		REQUEST,
+		filters={"status": "Failed", "next_retry_at": ("<=", now or now_datetime())},
+		fields=["name", "tracker", "batch_number", "attempt_count", "priority"],
+		order_by="next_retry_at asc",
+		limit_page_length=limit,
+	)
+
+
+def requeue(request_name: str, only_due: bool) -> bool:
+	"""Failed -> Queued in one conditional UPDATE; False when the request was not in that state."""
+	condition = "and next_retry_at is not null and next_retry_at <= %(now)s" if only_due else ""
+	frappe.db.sql(
+		f"""update `tab{REQUEST}` set status = 'Queued', next_retry_at = null, modified = %(now)s
+		where name = %(name)s and status = 'Failed' {condition}""",
+		{"name": request_name, "now": now_datetime()},
+	)
+	return frappe.db.get_value(REQUEST, request_name, "status") == "Queued"
+
+
+def retry_due_requests() -> int:
+	"""Move due transient failures back to Queued and enqueue them; return how many."""
+	due = select_due_requests()
+	retried = [row for row in due if requeue(row.name, only_due=True)]
+	enqueue_retries(retried)
+	return len(retried)
+
+
+def enqueue_retries(rows: list[dict]) -> None:
+	by_tracker: dict[str, list] = {}
+	for row in rows:
+		if row.tracker:
+			by_tracker.setdefault(row.tracker, []).append(row)
+		else:
+			enqueue_request(row.name, (row.attempt_count or 0) + 1, row.priority)
+	for tracker_name, tracker_rows in by_tracker.items():
+		frappe.db.set_value(TRACKER, tracker_name, {"finished_at": None}, update_modified=False)
+		generation = max(row.attempt_count or 0 for row in tracker_rows) + 1
+		by_batch: dict[int, list[str]] = {}
+		for row in tracker_rows:
+			by_batch.setdefault(row.batch_number or 0, []).append(row.name)
+		for batch_number, names in by_batch.items():
+			enqueue_batch(tracker_name, batch_number, names, generation)
+
+
+def recover_stuck_requests(stuck_after_minutes: int) -> int:
+	"""Requests left Processing by a killed worker go back to Queued and are enqueued again.
+
+	Safe to repeat: a request that finished in the meantime is no longer Processing, and a
+	claim only takes Queued requests, so nothing is processed twice.
+	"""
+	if stuck_after_minutes < 0:
+		raise ValueError("stuck_after_minutes must not be negative")
+	cutoff = now_datetime() - timedelta(minutes=stuck_after_minutes)
+	stuck = frappe.get_all(
+		REQUEST, filters={"status": "Processing", "modified": ("<=", cutoff)},
+		fields=["name", "tracker", "batch_number", "attempt_count", "priority"], limit_page_length=0,
+	)
+	for row in stuck:
+		frappe.db.sql(
+			f"""update `tab{REQUEST}` set status = 'Queued', modified = %(now)s
+			where name = %(name)s and status = 'Processing' and modified <= %(cutoff)s""",
+			{"name": row.name, "now": now_datetime(), "cutoff": cutoff},
+		)
+	orphaned = stale_queued_trackers(cutoff)
+	trackers = {row.tracker for row in stuck if row.tracker} | set(orphaned)
+	for tracker_name in trackers:
+		generation = int(now_datetime().timestamp())
+		requeue_open_requests(tracker_name, generation)
+	single = frappe.get_all(
+		REQUEST, filters={"status": "Queued", "modified": ("<=", cutoff), "tracker": ("is", "not set")},
+		fields=["name", "attempt_count", "priority"], limit_page_length=0,
+	)
+	for row in [r for r in stuck if not r.tracker] + single:
+		# Same job id as the first enqueue of this attempt: a job still waiting is not doubled.
+		enqueue_request(row.name, (row.attempt_count or 0) + 1, row.priority)
+	return len(stuck)
+
+
+def stale_queued_trackers(cutoff) -> list[str]:
+	"""Trackers with Queued requests untouched since ``cutoff``: their batch job was lost."""
+	return frappe.get_all(
+		REQUEST, filters={"status": "Queued", "modified": ("<=", cutoff), "tracker": ("is", "set")},
+		pluck="tracker", distinct=True, limit_page_length=0,
+	)
+
+
+def retry_tracker_failures(tracker_name: str) -> int:
+	"""Manual: every Failed request of the tracker back to Queued, enqueued at once."""
+	failed = frappe.get_all(
+		REQUEST, filters={"tracker": tracker_name, "status": "Failed"},
+		fields=["name", "tracker", "batch_number", "attempt_count", "priority"], limit_page_length=0,
+	)
+	retried = [row for row in failed if requeue(row.name, only_due=False)]
+	enqueue_retries(retried)
+	if retried:
+		frappe.db.set_value(TRACKER, tracker_name, {"status": "Processing"}, update_modified=False)
+	return len(retried)
+
+
+def clear_waiting_retries(tracker_name: str) -> int:
+	"""Stop automatic retries for a tracker: waiting requests stay Failed for a human."""
+	names = frappe.get_all(
+		REQUEST, filters={"tracker": tracker_name, "status": "Failed", "next_retry_at": ("is", "set")}, pluck="name"
+	)
+	for name in names:
+		frappe.db.set_value(REQUEST, name, "next_retry_at", None)
+	return len(names)
+
+
+def retry_queue_status() -> list[dict]:
+	"""Per tracker (or None for single requests): how many wait for a retry, and the next due time."""
+	return frappe.db.sql(
+		f"""select tracker, count(*) as waiting, min(next_retry_at) as next_retry_at,
+			max(attempt_count) as max_attempts
+		from `tab{REQUEST}` where status = 'Failed' and next_retry_at is not null
+		group by tracker order by next_retry_at""",
+		as_dict=True,
+	)
+
+
+def refresh_trackers(names) -> None:
+	for name in {n for n in names if n}:
+		refresh_tracker(name)

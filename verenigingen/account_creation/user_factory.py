@@ -1,0 +1,86 @@
+"""The one place that inserts member Users.
+
+Frappe v15's User.insert has side effects that are fine one at a time and ruinous by the
+thousand (see docs/account-creation.md): every save clears the whole site cache through
+``ask_pass_update``; creation is throttled at 60 per minute; each insert queues a
+``create_contact`` job and a ``update_gravatar`` job (an HTTP call) on the default queue.
+``quiet_user_side_effects`` handles each on purpose for one bulk job, so every User still
+ends up as a normally created one (Contact included, defaults applied).
+"""
+
+from contextlib import contextmanager
+
+import frappe
+from frappe.core.doctype.user import user as user_module
+
+CREATE_CONTACT = "frappe.core.doctype.user.user.create_contact"
+UPDATE_GRAVATAR = "frappe.core.doctype.user.user.update_gravatar"
+NO_THROTTLE = 10**9
+
+
+def new_member_user(email: str, first_name: str, middle_name: str, last_name: str, roles, role_profile):
+	"""Insert a Website User for a member, as the session user (whose permissions apply)."""
+	user = frappe.new_doc("User")  # new_doc applies the DocType defaults (enabled, ...)
+	user.update(
+		{
+			"email": email,
+			"first_name": first_name,
+			"middle_name": middle_name or None,
+			"last_name": last_name or None,
+			"user_type": "Website User",
+			"send_welcome_email": 0,
+			"role_profile_name": role_profile or None,
+		}
+	)
+	for role in roles:
+		user.append("roles", {"role": role})
+	user.insert()
+	return user
+
+
+@contextmanager
+def quiet_user_side_effects():
+	"""For one bulk job: no site-cache flush, no throttle, Contact inline, no gravatar call."""
+	original_ask_pass_update = user_module.ask_pass_update
+	original_enqueue = frappe.enqueue
+	original_limit = frappe.local.conf.get("throttle_user_limit")
+	user_module.ask_pass_update = _ask_pass_update_when_changed
+	frappe.enqueue = _enqueue_user_side_effects(original_enqueue)
+	frappe.local.conf["throttle_user_limit"] = NO_THROTTLE
+	try:
+		yield
+	finally:
+		user_module.ask_pass_update = original_ask_pass_update
+		frappe.enqueue = original_enqueue
+		if original_limit is None:
+			frappe.local.conf.pop("throttle_user_limit", None)
+		else:
+			frappe.local.conf["throttle_user_limit"] = original_limit
+
+
+def _ask_pass_update_when_changed():
+	"""Frappe's ask_pass_update, writing the default (and clearing the cache) only on change."""
+	awaiting = frappe.get_all(
+		"User Email", filters={"awaiting_password": 1, "used_oauth": 0}, pluck="parent", distinct=True
+	)
+	value = ",".join(awaiting)
+	stored = frappe.db.get_value(
+		"DefaultValue", {"parent": "__default", "defkey": "email_user_password"}, "defvalue"
+	)
+	if (stored or "") != value:
+		frappe.utils.set_default("email_user_password", value)
+
+
+def _enqueue_user_side_effects(original_enqueue):
+	def enqueue(method, *args, **kwargs):
+		if method == CREATE_CONTACT:
+			# Same function Frappe would queue, run in this transaction: the Contact is
+			# created atomically with its User and no job lands on the default queue.
+			kwargs.pop("enqueue_after_commit", None)
+			kwargs.pop("now", None)
+			return frappe.call(method, **kwargs)
+		if method == UPDATE_GRAVATAR:
+			return None  # an HTTP call per member; members upload their own picture
+		return original_enqueue(method, *args, **kwargs)
+
+	return enqueue

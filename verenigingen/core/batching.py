@@ -1,0 +1,19 @@
+"""Cutting a bulk run into batches and naming their jobs."""
+
+from collections.abc import Sequence
+
+
+def split_into_batches(items: Sequence[str], batch_size: int) -> list[list[str]]:
+	"""Consecutive batches of at most ``batch_size`` items (the last may be shorter)."""
+	if batch_size < 1:
+		raise ValueError("batch size must be at least 1")
+	return [list(items[start : start + batch_size]) for start in range(0, len(items), batch_size)]
+
+
+def batch_job_id(tracker_name: str, batch_number: int, generation: int = 0) -> str:
+	"""Stable RQ job id of a batch, so enqueueing it twice is a no-op.
+
+	``generation`` changes when recovery re-enqueues a batch whose job was lost.
+	"""
+	suffix = f"-r{generation}" if generation else ""
+	return f"verenigingen-accounts-{tracker_name}-b{batch_number}{suffix}"

@@ -1,0 +1,69 @@
+"""Status, rate and ETA of a bulk operation, derived from its request counts."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+QUEUED = "Queued"
+PROCESSING = "Processing"
+COMPLETED = "Completed"
+COMPLETED_WITH_ERRORS = "Completed with Errors"
+FAILED = "Failed"
+CANCELLED = "Cancelled"
+FINISHED_STATUSES = frozenset({COMPLETED, COMPLETED_WITH_ERRORS, FAILED, CANCELLED})
+
+
+@dataclass(frozen=True)
+class RequestCounts:
+	"""How many of a tracker's requests are in each state."""
+
+	total: int = 0
+	successful: int = 0
+	failed: int = 0  # failed for good: permanent, or retries used up
+	waiting_for_retry: int = 0
+	cancelled: int = 0
+
+	@property
+	def processed(self) -> int:
+		return self.successful + self.failed + self.cancelled
+
+	@property
+	def open(self) -> int:
+		"""Requests still to run now or later (queued, in flight, or waiting for a retry)."""
+		return max(self.total - self.processed, 0)
+
+
+def derive_status(counts: RequestCounts, cancel_requested: bool = False) -> str:
+	"""The tracker status that the counts imply."""
+	if counts.open:
+		if cancel_requested:
+			return CANCELLED if counts.open == counts.waiting_for_retry else PROCESSING
+		return PROCESSING if counts.processed or counts.waiting_for_retry else QUEUED
+	if cancel_requested and counts.cancelled:
+		return CANCELLED
+	if counts.total and counts.successful == counts.total:
+		return COMPLETED
+	if counts.total and counts.successful == 0 and counts.failed == counts.total:
+		return FAILED
+	return COMPLETED_WITH_ERRORS if counts.total else COMPLETED
+
+
+def rate_per_minute(done: int, started_at: datetime | None, now: datetime) -> float | None:
+	"""Finished requests per minute since the start; None when it cannot be known yet."""
+	if not started_at or done <= 0:
+		return None
+	seconds = (now - started_at).total_seconds()
+	return None if seconds <= 0 else round(done * 60 / seconds, 1)
+
+
+def estimate_finish(remaining: int, rate: float | None, now: datetime) -> datetime | None:
+	"""When the remaining requests will be done at the current rate; None when unknown."""
+	if remaining <= 0:
+		return now
+	if not rate:
+		return None
+	return now + timedelta(minutes=remaining / rate)
+
+
+def sort_error_counts(counts: dict[str, int]) -> dict[str, int]:
+	"""Failures per reason, most frequent first (ties alphabetical)."""
+	return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))

@@ -1,0 +1,120 @@
+"""Bulk account creation on real `bench worker --queue bulk` processes."""
+
+import math
+import time
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils.background_jobs import get_job
+
+from verenigingen.account_creation import REQUEST, retry
+from verenigingen.core.batching import batch_job_id
+from verenigingen.tests.factories import make_members, make_staff_user, user_count_for
+from verenigingen.tests.workers import BulkWorkers, wait_for_tracker
+from verenigingen.utils import account_creation_manager as acm
+
+
+class BulkTestCase(FrappeTestCase):
+	def setUp(self):
+		self.manager = make_staff_user()
+		frappe.db.commit()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def queue_bulk(self, member_names, **kwargs) -> dict:
+		frappe.set_user(self.manager.name)
+		summary = acm.queue_bulk_account_creation_for_members(frappe.as_json(member_names), **kwargs)
+		frappe.db.commit()  # batches are enqueued after commit
+		frappe.set_user("Administrator")
+		return summary
+
+	def assert_every_member_has_one_user(self, member_names):
+		rows = frappe.get_all("Member", filters={"name": ("in", member_names)}, fields=["email", "user"])
+		for row in rows:
+			self.assertEqual(row.user, row.email)
+			self.assertEqual(user_count_for(row.email), 1)
+			self.assertEqual(frappe.db.count("Contact", {"user": row.user}), 1)
+
+
+class TestBulkQueueing(BulkTestCase):
+	def test_summary_reports_refusals_and_enqueues_named_jobs(self):
+		names = make_members(3)
+		names_without_email = make_members(1, email="")
+		summary = self.queue_bulk(names + names_without_email + ["NO-SUCH-MEMBER"])
+		self.assertEqual((summary["queued"], summary["refused"], summary["batches"]), (3, 2, 1))
+		self.assertIn("NO-SUCH-MEMBER", summary["errors"])
+		job = get_job(batch_job_id(summary["tracker"], 1))
+		self.assertIsNotNone(job)
+		kwargs = job.kwargs["kwargs"]
+		self.assertEqual(set(kwargs), {"tracker_name", "batch_number", "request_names"})
+		text = frappe.as_json(kwargs)
+		self.assertNotIn("@", text)
+		self.assertNotIn("Test", text)  # no member names
+		again = self.queue_bulk(names)
+		self.assertEqual((again["queued"], again["refused"]), (0, 3))
+		job.delete()
+		acm.cancel_bulk_operation(summary["tracker"])
+
+
+class TestBulkWithWorkers(BulkTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.workers = BulkWorkers(2).start()
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.workers.stop()
+		super().tearDownClass()
+
+	def test_bulk_sizes_complete_with_exact_counts(self):
+		for size in (1, 49, 50, 51, 101):
+			with self.subTest(size=size):
+				names = make_members(size)
+				summary = self.queue_bulk(names)
+				tracker = wait_for_tracker(summary["tracker"], timeout=300)
+				self.assertEqual(tracker.status, "Completed")
+				self.assertEqual(
+					(tracker.total, tracker.processed, tracker.successful, tracker.failed, tracker.waiting_for_retry),
+					(size, size, size, 0, 0),
+				)
+				self.assertEqual((tracker.batches_total, tracker.batches_done), (math.ceil(size / 50),) * 2)
+				self.assertTrue(tracker.finished_at and tracker.rate_per_minute > 0)
+				self.assert_every_member_has_one_user(names)
+
+	def test_cancel_stops_remaining_requests(self):
+		names = make_members(40)
+		summary = self.queue_bulk(names, batch_size=40)
+		wait_for_tracker(summary["tracker"], until=lambda t: t.successful >= 2)
+		frappe.set_user(self.manager.name)
+		acm.cancel_bulk_operation(summary["tracker"])
+		frappe.db.commit()
+		tracker = wait_for_tracker(summary["tracker"])
+		self.assertEqual(tracker.status, "Cancelled")
+		self.assertGreater(tracker.cancelled, 0)
+		self.assertEqual(tracker.successful + tracker.cancelled + tracker.failed, 40)
+		self.assertEqual(frappe.db.count("Member", {"name": ("in", names), "user": ("is", "set")}), tracker.successful)
+
+
+class TestWorkerKilled(BulkTestCase):
+	def test_sigkill_mid_batch_then_recovery(self):
+		names = make_members(60)
+		workers = BulkWorkers(2).start()
+		try:
+			summary = self.queue_bulk(names, batch_size=30)
+			wait_for_tracker(summary["tracker"], until=lambda t: t.successful >= 5, timeout=120)
+			workers.kill()
+			frappe.db.rollback()
+			stranded = frappe.db.count(REQUEST, {"tracker": summary["tracker"], "status": ("in", ("Queued", "Processing"))})
+			self.assertGreater(stranded, 0, "the kill must land mid-run")
+			time.sleep(1)
+			retry.recover_stuck_requests(0)
+			frappe.db.commit()
+			workers = BulkWorkers(2).start()
+			tracker = wait_for_tracker(summary["tracker"], timeout=300)
+		finally:
+			workers.stop()
+		self.assertEqual(tracker.status, "Completed")
+		self.assertEqual((tracker.total, tracker.processed, tracker.successful, tracker.failed), (60, 60, 60, 0))
+		self.assert_every_member_has_one_user(names)
