@@ -9,8 +9,18 @@ def pending_email_queue_size() -> int:
 	return frappe.db.count("Email Queue", {"status": ("in", ("Not Sent", "Sending"))})
 
 
+def has_outgoing_email_account() -> bool:
+	return bool(frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}))
+
+
 def send_welcome_email_wave() -> int:
-	"""Send at most one wave of welcome emails; fewer when the email queue is still busy."""
+	"""Send at most one wave of welcome emails; fewer when the email queue is still busy.
+
+	Without a default outgoing Email Account nothing is sent and the mails stay pending,
+	so they go out once the administrator has set one up.
+	"""
+	if not has_outgoing_email_account():
+		return 0
 	settings = frappe.get_cached_doc("Verenigingen Settings")
 	room = (settings.welcome_email_wave_size or 0) - pending_email_queue_size()
 	if room <= 0:

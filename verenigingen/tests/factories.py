@@ -1,5 +1,7 @@
 """Test factories for the integration tests (one place, as in frappe/helpdesk)."""
 
+from contextlib import contextmanager
+
 import frappe
 
 from verenigingen.permissions import MEMBER_ROLE
@@ -32,13 +34,23 @@ def make_user(email: str | None = None, roles=(MEMBER_ROLE,), user_type: str = "
 	user.update({"email": email, "first_name": "Test", "user_type": user_type, "send_welcome_email": 0})
 	for role in roles:
 		user.append("roles", {"role": role})
-	# Test fixtures, not the code under test: bulk tests create many Users within a minute.
+	with no_user_throttle():
+		user.insert()
+	return user
+
+
+@contextmanager
+def no_user_throttle():
+	"""For fixtures only (not the code under test): bulk tests create many Users within a minute."""
+	previous = frappe.local.conf.get("throttle_user_limit")
 	frappe.local.conf["throttle_user_limit"] = 10**6
 	try:
-		user.insert()
+		yield
 	finally:
-		frappe.local.conf.pop("throttle_user_limit", None)
-	return user
+		if previous is None:
+			frappe.local.conf.pop("throttle_user_limit", None)
+		else:
+			frappe.local.conf["throttle_user_limit"] = previous
 
 
 def make_staff_user(role: str = "Verenigingen Manager"):

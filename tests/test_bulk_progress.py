@@ -1,0 +1,76 @@
+"""verenigingen.core.bulk_progress"""
+
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from verenigingen.core.bulk_progress import (
+	CANCELLED,
+	COMPLETED,
+	COMPLETED_WITH_ERRORS,
+	FAILED,
+	PROCESSING,
+	QUEUED,
+	RequestCounts,
+	derive_status,
+	estimate_finish,
+	rate_per_minute,
+	sort_error_counts,
+)
+
+NOW = datetime(2026, 11, 23, 12, 0)
+
+
+@pytest.mark.parametrize(
+	"counts, cancel, status",
+	[
+		(RequestCounts(total=10), False, QUEUED),
+		(RequestCounts(total=10, successful=3), False, PROCESSING),
+		(RequestCounts(total=10, waiting_for_retry=2), False, PROCESSING),
+		(RequestCounts(total=10, successful=10), False, COMPLETED),
+		(RequestCounts(total=10, successful=8, failed=2), False, COMPLETED_WITH_ERRORS),
+		(RequestCounts(total=10, failed=10), False, FAILED),
+		(RequestCounts(total=10, successful=7, waiting_for_retry=3), False, PROCESSING),
+		(RequestCounts(total=10, successful=3, cancelled=7), True, CANCELLED),
+		(RequestCounts(total=10, successful=3, cancelled=6), True, PROCESSING),
+		(RequestCounts(total=0), False, COMPLETED),
+	],
+)
+def test_derive_status(counts, cancel, status):
+	"""A tracker completes only when nothing is left to process or retry."""
+	assert derive_status(counts, cancel) == status
+
+
+def test_processed_and_open():
+	"""Waiting-for-retry requests are open, not processed."""
+	counts = RequestCounts(total=10, successful=5, failed=1, waiting_for_retry=2, cancelled=1)
+	assert (counts.processed, counts.open) == (7, 3)
+
+
+def test_rate_per_minute():
+	"""Rate is finished requests per minute since the start, unknown before any."""
+	assert rate_per_minute(120, NOW - timedelta(minutes=2), NOW) == 60.0
+	assert rate_per_minute(0, NOW - timedelta(minutes=2), NOW) is None
+	assert rate_per_minute(5, None, NOW) is None
+	assert rate_per_minute(5, NOW, NOW) is None
+
+
+def test_estimate_finish():
+	"""ETA is remaining / rate from now; unknown without a rate."""
+	assert estimate_finish(60, 30.0, NOW) == NOW + timedelta(minutes=2)
+	assert estimate_finish(0, None, NOW) == NOW
+	assert estimate_finish(5, None, NOW) is None
+
+
+def test_sort_error_counts():
+	"""Most frequent reason first, ties alphabetical."""
+	assert list(sort_error_counts({"b": 1, "a": 1, "c": 5})) == ["c", "a", "b"]
+
+
+@given(st.integers(0, 50), st.integers(0, 50), st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
+def test_counts_add_up(successful, failed, waiting, cancelled, queued):
+	"""processed + open always equals total."""
+	counts = RequestCounts(successful + failed + waiting + cancelled + queued, successful, failed, waiting, cancelled)
+	assert counts.processed + counts.open == counts.total

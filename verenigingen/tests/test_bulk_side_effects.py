@@ -1,0 +1,119 @@
+"""A bulk batch leaves Users exactly as Frappe makes them, without Frappe's bulk-hostile side effects."""
+
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils.background_jobs import get_job, get_queue
+
+from verenigingen.account_creation import REQUEST, welcome_emails
+from verenigingen.account_creation.user_factory import new_member_user
+from verenigingen.core.batching import batch_job_id
+from verenigingen.permissions import MEMBER_ROLE, MEMBER_ROLE_PROFILE
+from verenigingen.tests.factories import make_members, make_staff_user, no_user_throttle
+from verenigingen.utils import account_creation_manager as acm
+
+USER_FIELDS = ("enabled", "user_type", "role_profile_name", "send_welcome_email", "language", "time_zone",
+	"new_password", "user_image", "bypass_restrict_ip_check_if_2fa_enabled", "simultaneous_sessions")
+
+
+class TestBulkSideEffects(FrappeTestCase):
+	def setUp(self):
+		self.manager = make_staff_user()
+		frappe.db.commit()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.local.conf.pop("throttle_user_limit", None)
+
+	def run_batch_in_process(self, count: int):
+		names = make_members(count)
+		frappe.set_user(self.manager.name)
+		summary = acm.queue_bulk_account_creation_for_members(frappe.as_json(names))
+		frappe.db.commit()
+		frappe.set_user("Administrator")
+		get_job(batch_job_id(summary["tracker"], 1)).delete()
+		requests = frappe.get_all(REQUEST, filters={"tracker": summary["tracker"]}, pluck="name", order_by="name")
+		frappe.set_user(self.manager.name)
+		acm.process_bulk_account_creation_batch(summary["tracker"], 1, requests)
+		return names, summary["tracker"]
+
+	def test_no_site_cache_flush_no_throttle_no_default_jobs(self):
+		frappe.local.conf["throttle_user_limit"] = 1  # Frappe would refuse the second User
+		default_jobs_before = get_queue("default").count
+		stored_default = frappe.db.get_default("email_user_password")
+		real_clear_cache = frappe.clear_cache
+		site_wide_clears = []
+
+		def counting_clear_cache(*args, **kwargs):
+			if not args and not kwargs.get("user") and not kwargs.get("doctype"):
+				site_wide_clears.append(1)
+			return real_clear_cache(*args, **kwargs)
+
+		with patch.object(frappe, "clear_cache", counting_clear_cache):
+			names, tracker = self.run_batch_in_process(5)
+		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker, "successful"), 5)
+		self.assertEqual(site_wide_clears, [])
+		self.assertEqual(get_queue("default").count, default_jobs_before)
+		self.assertEqual(frappe.db.get_default("email_user_password"), stored_default)
+		self.assertEqual(frappe.local.conf.get("throttle_user_limit"), 1, "the throttle is restored after the job")
+
+	def test_bulk_user_equals_a_normally_created_user(self):
+		names, _ = self.run_batch_in_process(1)
+		frappe.set_user("Administrator")
+		member = frappe.get_doc("Member", names[0])
+		bulk_user = frappe.get_doc("User", member.user)
+		email = f"normal.{frappe.generate_hash(length=8)}@example.nl"
+		with no_user_throttle():
+			normal_user = new_member_user(email, member.first_name, member.tussenvoegsel, member.last_name,
+				[MEMBER_ROLE], MEMBER_ROLE_PROFILE)
+		frappe.db.commit()
+		for field in USER_FIELDS:
+			self.assertEqual(bulk_user.get(field), normal_user.get(field), field)
+		self.assertEqual([r.role for r in bulk_user.roles], [r.role for r in normal_user.roles])
+		self.assertEqual(bulk_user.full_name, normal_user.full_name)
+		contact = frappe.get_doc("Contact", {"user": bulk_user.name})
+		self.assertEqual((contact.first_name, contact.email_id), (member.first_name, member.email))
+		self.assertTrue(frappe.db.exists("Notification Settings", bulk_user.name))
+
+
+class TestWelcomeEmailWaves(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def make_outgoing_account(self):
+		if frappe.db.exists("Email Account", "Verenigingen Test Outgoing"):
+			frappe.db.set_value("Email Account", "Verenigingen Test Outgoing", "default_outgoing", 1)
+			return
+		frappe.get_doc({"doctype": "Email Account", "email_account_name": "Verenigingen Test Outgoing",
+			"email_id": "leden@example.nl", "enable_outgoing": 1, "default_outgoing": 1,
+			"smtp_server": "127.0.0.1", "no_smtp_authentication": 1}).insert()
+
+	def test_nothing_is_sent_without_an_outgoing_account(self):
+		frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+		self.assertEqual(welcome_emails.send_welcome_email_wave(), 0)
+
+	def test_waves_respect_size_and_the_email_queue(self):
+		frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+		self.make_outgoing_account()
+		frappe.db.delete("Email Queue", {"status": ("in", ("Not Sent", "Sending"))})
+		# Sending mail commits, so earlier runs may have left pending welcome mails: settle them.
+		frappe.db.set_value(REQUEST, {"send_welcome_email": 1, "welcome_email_sent": 0}, "welcome_email_sent", 1)
+		settings = frappe.get_single("Verenigingen Settings")
+		settings.welcome_email_wave_size = 2
+		settings.save()
+		users = make_members(3)
+		for name in users:
+			email = frappe.db.get_value("Member", name, "email")
+			with no_user_throttle():
+				new_member_user(email, "Welkom", "", "Test", [MEMBER_ROLE], None)
+			frappe.get_doc({"doctype": REQUEST, "member": name, "status": "Completed", "created_user": email,
+				"send_welcome_email": 1}).insert()
+		self.assertEqual(welcome_emails.send_welcome_email_wave(), 2)
+		# Tests send mail at once; make the wave's two mails wait in the queue as on a live site.
+		queued = frappe.get_all("Email Queue", order_by="creation desc", limit=2, pluck="name")
+		frappe.db.set_value("Email Queue", {"name": ("in", queued)}, "status", "Not Sent")
+		self.assertEqual(welcome_emails.send_welcome_email_wave(), 0, "two mails still wait in the email queue")
+		frappe.db.delete("Email Queue", {"status": ("in", ("Not Sent", "Sending"))})
+		self.assertEqual(welcome_emails.send_welcome_email_wave(), 1)
+		self.assertEqual(frappe.db.count(REQUEST, {"member": ("in", users), "welcome_email_sent": 1}), 3)
