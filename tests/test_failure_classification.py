@@ -45,3 +45,9 @@ def test_short_reason_takes_first_line_and_trims():
 	assert short_reason("Lock wait\ntraceback...") == "Lock wait"
 	assert short_reason("") == "Unknown error"
 	assert len(short_reason("x" * 500)) == 140
+
+
+def test_frappe_user_throttle_is_transient():
+	"""Frappe throws its creation throttle as ValidationError('Throttled'): retry later."""
+	assert classify_failure(["ValidationError", "Exception"], None, "Throttled") == TRANSIENT
+	assert classify_failure(["ValidationError", "Exception"], None, "Throttled or not") == PERMANENT

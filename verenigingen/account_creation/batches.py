@@ -1,5 +1,7 @@
 """Bulk batches on the `bulk` queue: enqueueing and the batch job body."""
 
+import time
+
 import frappe
 
 from verenigingen.account_creation import BULK_QUEUE, INDIVIDUAL_QUEUE, REQUEST, TRACKER
@@ -8,6 +10,8 @@ from verenigingen.account_creation.tracker import is_cancel_requested, refresh_t
 from verenigingen.account_creation.user_factory import quiet_user_side_effects
 from verenigingen.core.batching import batch_job_id
 
+# Live progress about once a second; the final refresh of every batch makes the counts exact.
+REFRESH_INTERVAL_SECONDS = 1.0
 BATCH_JOB = "verenigingen.utils.account_creation_manager.process_bulk_account_creation_batch"
 REQUEST_JOB = "verenigingen.utils.account_creation_manager.process_account_creation_request"
 
@@ -45,12 +49,15 @@ def run_batch(tracker_name: str, request_names: list[str]) -> dict:
 	"""Process a batch's requests one after another in this job's own Frappe context."""
 	results = {}
 	mark_started(tracker_name)
+	last_refresh = time.monotonic()
 	with quiet_user_side_effects():
 		for request_name in request_names:
 			if is_cancel_requested(tracker_name):
 				break
 			results[request_name] = run_as_requester(request_name)
-			refresh_tracker(tracker_name)
+			if time.monotonic() - last_refresh >= REFRESH_INTERVAL_SECONDS:
+				refresh_tracker(tracker_name)
+				last_refresh = time.monotonic()
 	refresh_tracker(tracker_name)
 	return results
 

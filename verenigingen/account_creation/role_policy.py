@@ -2,21 +2,25 @@
 
 import frappe
 from frappe import _
+from frappe.utils.caching import request_cache
 
 from verenigingen.account_creation.errors import PermanentFailure
 from verenigingen.core.role_grants import NEVER_GRANTABLE, refused_roles
 
 
+@request_cache
 def desk_roles() -> set[str]:
 	"""Roles that open the Desk: never given to a member account (members are Website Users)."""
 	return set(frappe.get_all("Role", filters={"desk_access": 1}, pluck="name"))
 
 
+@request_cache
 def grant_rules() -> list[tuple[str, str]]:
 	settings = frappe.get_cached_doc("Verenigingen Settings")
 	return [(row.requester_role, row.grantable_role) for row in settings.role_grants]
 
 
+@request_cache
 def profile_roles(role_profile: str | None) -> list[str]:
 	if not role_profile:
 		return []

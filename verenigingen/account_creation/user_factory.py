@@ -39,23 +39,32 @@ def new_member_user(email: str, first_name: str, middle_name: str, last_name: st
 
 
 @contextmanager
-def quiet_user_side_effects():
-	"""For one bulk job: no site-cache flush, no throttle, Contact inline, no gravatar call."""
-	original_ask_pass_update = user_module.ask_pass_update
-	original_enqueue = frappe.enqueue
+def without_creation_throttle():
+	"""Lift Frappe's sign-up throttle for accounts that staff approved (permission-checked)."""
 	original_limit = frappe.local.conf.get("throttle_user_limit")
-	user_module.ask_pass_update = _ask_pass_update_when_changed
-	frappe.enqueue = _enqueue_user_side_effects(original_enqueue)
 	frappe.local.conf["throttle_user_limit"] = NO_THROTTLE
 	try:
 		yield
 	finally:
-		user_module.ask_pass_update = original_ask_pass_update
-		frappe.enqueue = original_enqueue
 		if original_limit is None:
 			frappe.local.conf.pop("throttle_user_limit", None)
 		else:
 			frappe.local.conf["throttle_user_limit"] = original_limit
+
+
+@contextmanager
+def quiet_user_side_effects():
+	"""For one bulk job: no site-cache flush, no throttle, Contact inline, no gravatar call."""
+	original_ask_pass_update = user_module.ask_pass_update
+	original_enqueue = frappe.enqueue
+	user_module.ask_pass_update = _ask_pass_update_when_changed
+	frappe.enqueue = _enqueue_user_side_effects(original_enqueue)
+	try:
+		with without_creation_throttle():
+			yield
+	finally:
+		user_module.ask_pass_update = original_ask_pass_update
+		frappe.enqueue = original_enqueue
 
 
 def _ask_pass_update_when_changed():
