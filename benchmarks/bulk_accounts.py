@@ -102,6 +102,7 @@ def run_bulk(names: list[str], workers: int, bench: str) -> dict:
 
 	from verenigingen.account_creation.tracker import read_counts
 	from verenigingen.utils.account_creation_manager import queue_bulk_account_creation_for_members
+	from verenigingen.utils.bulk_retry_processor import process_retry_queues
 
 	default_before = get_queue("default").count
 	procs = start_workers(bench, workers)
@@ -112,7 +113,12 @@ def run_bulk(names: list[str], workers: int, bench: str) -> dict:
 	summary = queue_bulk_account_creation_for_members(names)
 	frappe.db.commit()
 	tracker = summary["tracker"]
+	next_scheduler_tick = time.monotonic() + 60
 	while True:
+		if time.monotonic() >= next_scheduler_tick:  # what the site scheduler does every minute
+			process_retry_queues()
+			frappe.db.commit()
+			next_scheduler_tick += 60
 		frappe.db.rollback()
 		status = frappe.db.get_value("Bulk Operation Tracker", tracker, "status")
 		if status in ("Completed", "Completed with Errors", "Failed", "Cancelled"):

@@ -19,9 +19,11 @@ from verenigingen.core.failure_classification import PERMANENT, TRANSIENT, class
 from verenigingen.core.retry_policy import next_retry_at, parse_retry_schedule
 
 CLAIMABLE = ("Requested", "Queued")
-# Frappe gives a new User the username of its first name when free; two workers creating
-# "Jan" at once both take "jan" and one insert fails on the unique key. Run it again.
-RACE_ATTEMPTS = 2
+# Concurrent workers can collide in two ways that a fresh transaction resolves at once:
+# Frappe gives a new User the username of its first name when free, so two workers creating
+# "Jan" both take "jan" and one insert fails on the unique key; and concurrent inserts into
+# the same indexes (Has Role, DocShare, Contact) now and then deadlock. Run it again.
+RACE_ATTEMPTS = 3
 ACTIVE_MEMBER_STATUSES = ("Active",)
 
 
@@ -45,8 +47,8 @@ class AccountCreationManager:
 				return "Completed"
 			except Exception as exc:
 				frappe.db.rollback()
-				if attempt < RACE_ATTEMPTS and is_username_race(exc):
-					continue  # a fresh transaction sees the other worker's User and picks no username
+				if attempt < RACE_ATTEMPTS and is_worker_race(exc):
+					continue
 				self.record_failure(exc)
 				return "Failed"
 
@@ -176,8 +178,10 @@ class AccountCreationManager:
 		frappe.db.commit()
 
 
-def is_username_race(exc: Exception) -> bool:
-	return isinstance(exc, frappe.UniqueValidationError) and "username" in str(exc)
+def is_worker_race(exc: Exception) -> bool:
+	if isinstance(exc, frappe.UniqueValidationError) and "username" in str(exc):
+		return True
+	return isinstance(exc, frappe.QueryDeadlockError) or (bool(exc.args) and exc.args[0] == 1213)
 
 
 def classify_exception(exc: Exception) -> str:

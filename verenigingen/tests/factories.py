@@ -1,9 +1,8 @@
 """Test factories for the integration tests (one place, as in frappe/helpdesk)."""
 
-from contextlib import contextmanager
-
 import frappe
 
+from verenigingen.account_creation.user_factory import without_creation_throttle
 from verenigingen.permissions import MEMBER_ROLE
 
 
@@ -39,18 +38,9 @@ def make_user(email: str | None = None, roles=(MEMBER_ROLE,), user_type: str = "
 	return user
 
 
-@contextmanager
-def no_user_throttle():
-	"""For fixtures only (not the code under test): bulk tests create many Users within a minute."""
-	previous = frappe.local.conf.get("throttle_user_limit")
-	frappe.local.conf["throttle_user_limit"] = 10**6
-	try:
-		yield
-	finally:
-		if previous is None:
-			frappe.local.conf.pop("throttle_user_limit", None)
-		else:
-			frappe.local.conf["throttle_user_limit"] = previous
+# Fixtures create many Users within a minute; lift Frappe's sign-up throttle for them the
+# same way staff-approved accounts do.
+no_user_throttle = without_creation_throttle
 
 
 def make_staff_user(role: str = "Verenigingen Manager"):

@@ -210,6 +210,25 @@ class TestRetry(AccountCreationTestCase):
 		self.assertEqual(frappe.db.get_value(REQUEST, request_name, "attempt_count"), 2)
 		self.assertEqual(user_count_for(member.email), 1)
 
+	def test_deadlock_is_rerun_at_once(self):
+		"""A deadlock between workers is resolved by a fresh transaction, not a 5-minute wait."""
+		member = make_member()
+		request_name = self.queue_as_manager(member.name)
+		real = pipeline.new_member_user
+		calls = []
+
+		def deadlock_once(*args, **kwargs):
+			calls.append(1)
+			if len(calls) == 1:
+				raise frappe.QueryDeadlockError(1213, "Deadlock found when trying to get lock")
+			return real(*args, **kwargs)
+
+		with patch.object(pipeline, "new_member_user", side_effect=deadlock_once):
+			self.assertEqual(acm.process_account_creation_request(request_name), "Completed")
+		self.assertEqual(len(calls), 2)
+		self.assertEqual(frappe.db.get_value(REQUEST, request_name, "attempt_count"), 1)
+		self.assertEqual(user_count_for(member.email), 1)
+
 	def test_permanent_failure_is_not_retried(self):
 		member = make_member(status="Terminated")
 		request_name = self.queue_as_manager(member.name)
