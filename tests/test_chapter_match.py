@@ -31,8 +31,13 @@ def test_division_details_are_cleaned():
 		b"2,Leiden,nonsense,<b>Leiden</b>,\\N,\\N,\\N,\\N,\\N,not-an-email,1\n"
 	)
 	details = read_division_details(files)
-	assert details["Amsterdam"] == {"id": "1", "name": "Amsterdam", "city": "Amsterdam",
-		"contact_phone": "+31201234567", "contact_email": "ams@example.nl"}
+	assert details["Amsterdam"] == {
+		"id": "1",
+		"name": "Amsterdam",
+		"city": "Amsterdam",
+		"contact_phone": "+31201234567",
+		"contact_email": "ams@example.nl",
+	}
 	assert details["Leiden"] == {"id": "2", "name": "Leiden"}
 
 

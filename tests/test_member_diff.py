@@ -48,7 +48,9 @@ def test_equal_values_in_different_storage_forms(field, stored, incoming):
 def test_same_record_has_no_changes():
 	"""Re-importing what is stored changes nothing."""
 	incoming = {k: v for k, v in STORED.items() if k != "name"}
-	incoming.update(birth_date="2006-07-07", member_since="2025-03-17", contribution_amount=Decimal("25.00"), iban="")
+	incoming.update(
+		birth_date="2006-07-07", member_since="2025-03-17", contribution_amount=Decimal("25.00"), iban=""
+	)
 	assert diff_member(STORED, incoming) == {}
 
 

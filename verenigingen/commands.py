@@ -1,5 +1,7 @@
 """bench commands of the app (found by bench through ``verenigingen.commands.commands``)."""
 
+import sys
+
 import click
 from frappe.commands import get_site, pass_context
 
@@ -30,4 +32,28 @@ def setup_bulk_queue(context, timeout=None, workers=None):
 	click.echo("  " + procfile_worker_line())
 
 
-commands = [setup_bulk_queue]
+@click.command("import-mijnrood")
+@click.argument("path")
+@click.option("--validate-only", is_flag=True, default=False, help="Check the file and show the plan; import nothing")
+@click.option("--create-accounts/--no-create-accounts", default=None,
+	help="Queue user accounts for eligible members (default: Verenigingen Settings)")
+@click.option("--send-welcome-emails/--no-send-welcome-emails", default=None,
+	help="Send the new accounts a welcome email (default: Verenigingen Settings)")
+@pass_context
+def import_mijnrood(context, path, validate_only=False, create_accounts=None, send_welcome_emails=None):
+	"""Import members from a Mijnrood export (.xlsx, .csv, .zip or the export-everything folder)."""
+	import frappe
+
+	from verenigingen.member_import.cli import import_from_path
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		code = import_from_path(path, validate_only=validate_only, create_accounts=create_accounts,
+			send_welcome_emails=send_welcome_emails)
+	finally:
+		frappe.destroy()
+	sys.exit(code)
+
+
+commands = [setup_bulk_queue, import_mijnrood]

@@ -65,7 +65,7 @@ def run_batch(tracker_name: str, request_names: list[str]) -> dict:
 def mark_started(tracker_name: str) -> None:
 	"""The first batch to start sets the start time (conditional UPDATE: safe to repeat)."""
 	frappe.db.sql(
-		f"""update `tab{TRACKER}` set started_at = %(now)s, status = 'Processing'
+		"""update `tabBulk Operation Tracker` set started_at = %(now)s, status = 'Processing'
 		where name = %(name)s and started_at is null""",
 		{"name": tracker_name, "now": frappe.utils.now_datetime()},
 	)

@@ -68,7 +68,7 @@ class AccountCreationManager:
 			frappe.db.rollback()
 			return False
 		frappe.db.sql(
-			f"""update `tab{REQUEST}` set status = 'Processing', attempt_count = attempt_count + 1,
+			"""update `tabAccount Creation Request` set status = 'Processing', attempt_count = attempt_count + 1,
 				next_retry_at = null, processed_by = %(user)s, modified = %(now)s
 			where name = %(name)s""",
 			{"name": self.request_name, "user": frappe.session.user, "now": now_datetime()},

@@ -25,7 +25,7 @@ def open_requests_for(member_names: list[str]) -> dict[str, str]:
 	found = {}
 	for chunk in _chunks(member_names, LOOKUP_CHUNK):
 		rows = frappe.db.sql(
-			f"""select member, name from `tab{REQUEST}` where member in %(members)s
+			"""select member, name from `tabAccount Creation Request` where member in %(members)s
 			and (status in %(open)s or (status = 'Failed' and next_retry_at is not null))""",
 			{"members": tuple(chunk), "open": OPEN_STATUSES},
 		)

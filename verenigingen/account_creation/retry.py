@@ -25,12 +25,19 @@ def select_due_requests(now=None, limit: int = DUE_LIMIT) -> list[dict]:
 
 def requeue(request_name: str, only_due: bool) -> bool:
 	"""Failed -> Queued in one conditional UPDATE; False when the request was not in that state."""
-	condition = "and next_retry_at is not null and next_retry_at <= %(now)s" if only_due else ""
-	frappe.db.sql(
-		f"""update `tab{REQUEST}` set status = 'Queued', next_retry_at = null, modified = %(now)s
-		where name = %(name)s and status = 'Failed' {condition}""",
-		{"name": request_name, "now": now_datetime()},
-	)
+	values = {"name": request_name, "now": now_datetime()}
+	if only_due:
+		frappe.db.sql(
+			"""update `tabAccount Creation Request` set status = 'Queued', next_retry_at = null, modified = %(now)s
+			where name = %(name)s and status = 'Failed' and next_retry_at is not null and next_retry_at <= %(now)s""",
+			values,
+		)
+	else:
+		frappe.db.sql(
+			"""update `tabAccount Creation Request` set status = 'Queued', next_retry_at = null, modified = %(now)s
+			where name = %(name)s and status = 'Failed'""",
+			values,
+		)
 	return frappe.db.get_value(REQUEST, request_name, "status") == "Queued"
 
 
@@ -74,7 +81,7 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 	)
 	for row in stuck:
 		frappe.db.sql(
-			f"""update `tab{REQUEST}` set status = 'Queued', modified = %(now)s
+			"""update `tabAccount Creation Request` set status = 'Queued', modified = %(now)s
 			where name = %(name)s and status = 'Processing' and modified <= %(cutoff)s""",
 			{"name": row.name, "now": now_datetime(), "cutoff": cutoff},
 		)
@@ -127,9 +134,9 @@ def clear_waiting_retries(tracker_name: str) -> int:
 def retry_queue_status() -> list[dict]:
 	"""Per tracker (or None for single requests): how many wait for a retry, and the next due time."""
 	return frappe.db.sql(
-		f"""select tracker, count(*) as waiting, min(next_retry_at) as next_retry_at,
+		"""select tracker, count(*) as waiting, min(next_retry_at) as next_retry_at,
 			max(attempt_count) as max_attempts
-		from `tab{REQUEST}` where status = 'Failed' and next_retry_at is not null
+		from `tabAccount Creation Request` where status = 'Failed' and next_retry_at is not null
 		group by tracker order by next_retry_at""",
 		as_dict=True,
 	)

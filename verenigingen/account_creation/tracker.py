@@ -9,7 +9,7 @@ import json
 import frappe
 from frappe.utils import now_datetime
 
-from verenigingen.account_creation import REQUEST, TRACKER
+from verenigingen.account_creation import TRACKER
 from verenigingen.core import bulk_progress
 from verenigingen.core.bulk_progress import RequestCounts
 
@@ -39,12 +39,12 @@ def create_tracker(total: int, batch_size: int, batches_total: int, priority: st
 
 def read_counts(tracker_name: str) -> RequestCounts:
 	row = frappe.db.sql(
-		f"""select count(*) as total,
+		"""select count(*) as total,
 			coalesce(sum(status = 'Completed'), 0) as successful,
 			coalesce(sum(status = 'Failed' and next_retry_at is null), 0) as failed,
 			coalesce(sum(status = 'Failed' and next_retry_at is not null), 0) as waiting_for_retry,
 			coalesce(sum(status = 'Cancelled'), 0) as cancelled
-		from `tab{REQUEST}` where tracker = %(tracker)s""",
+		from `tabAccount Creation Request` where tracker = %(tracker)s""",
 		{"tracker": tracker_name},
 		as_dict=True,
 	)[0]
@@ -99,8 +99,8 @@ def _batches_done(tracker_name: str) -> int:
 	"""Batches none of whose requests is still open (derived, so re-runs never double count)."""
 	return int(
 		frappe.db.sql(
-			f"""select count(*) from (
-				select batch_number from `tab{REQUEST}` where tracker = %(tracker)s
+			"""select count(*) from (
+				select batch_number from `tabAccount Creation Request` where tracker = %(tracker)s
 				group by batch_number
 				having sum(status in ('Requested', 'Queued', 'Processing')) = 0
 			) as finished_batches""",
@@ -111,7 +111,7 @@ def _batches_done(tracker_name: str) -> int:
 
 def _error_summary(tracker_name: str) -> dict[str, int]:
 	rows = frappe.db.sql(
-		f"""select failure_reason, count(*) from `tab{REQUEST}`
+		"""select failure_reason, count(*) from `tabAccount Creation Request`
 		where tracker = %(tracker)s and status = 'Failed' group by failure_reason""",
 		{"tracker": tracker_name},
 	)

@@ -35,7 +35,9 @@ def match_chapters(groups: Iterable[str], chapters: Iterable[dict], divisions: d
 	details (with ``id``) when the export has them. Returns ``({group: chapter}, [missing groups])``.
 	"""
 	chapters = list(chapters)
-	by_division = {str(c["mijnrood_division_id"]): c["name"] for c in chapters if c.get("mijnrood_division_id")}
+	by_division = {
+		str(c["mijnrood_division_id"]): c["name"] for c in chapters if c.get("mijnrood_division_id")
+	}
 	by_key = {chapter_key(c["name"]): c["name"] for c in chapters}
 	found, missing = {}, []
 	for group in groups:

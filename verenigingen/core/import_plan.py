@@ -69,8 +69,13 @@ def plan_rows(rows: Iterable[RowResult], stored: StoredMembers, chapter_of: dict
 def plan_row(row: RowResult, stored: StoredMembers, chapter_of: dict, claimed: dict) -> PlannedRow:
 	"""Plan one row; ``claimed`` remembers which stored member an earlier row already took."""
 	record = dict(row.member)
-	planned = PlannedRow(row.row_number, ERROR, str(record.get("member_id") or ""),
-		warnings=list(row.warnings), allows_access=record.get("allows_access"))
+	planned = PlannedRow(
+		row.row_number,
+		ERROR,
+		str(record.get("member_id") or ""),
+		warnings=list(row.warnings),
+		allows_access=record.get("allows_access"),
+	)
 	if row.errors:
 		planned.action = SKIP if is_duplicate_row(row) else ERROR
 		planned.reasons, planned.refused_by_parser = list(row.errors), True
@@ -78,7 +83,9 @@ def plan_row(row: RowResult, stored: StoredMembers, chapter_of: dict, claimed: d
 	_map_chapter(record, chapter_of, planned.warnings)
 	target, conflict = match_member(record, stored)
 	if not conflict and target and target["name"] in claimed:
-		conflict = Message("member {0} is already imported from row {1}", target["name"], claimed[target["name"]])
+		conflict = Message(
+			"member {0} is already imported from row {1}", target["name"], claimed[target["name"]]
+		)
 	if conflict:
 		planned.reasons = [conflict]
 		return planned
@@ -105,7 +112,10 @@ def match_member(record: dict, stored: StoredMembers) -> tuple[dict | None, Mess
 	if by_email:
 		if by_email.get("member_id"):
 			return None, Message(
-				"email {0} belongs to member {1} with Lidnr {2}", email, by_email["name"], by_email["member_id"]
+				"email {0} belongs to member {1} with Lidnr {2}",
+				email,
+				by_email["name"],
+				by_email["member_id"],
 			)
 		return by_email, None
 	if member_id in stored.names:
@@ -142,6 +152,15 @@ def count_actions(planned: Iterable[PlannedRow]) -> dict:
 	return {action: counts.get(action, 0) for action in ACTIONS}
 
 
+def tally_outcomes(planned: Iterable[PlannedRow], failed_rows: Iterable[int] = ()) -> dict:
+	"""Rows per final outcome: a planned write that failed counts as an error instead."""
+	failed = set(failed_rows)
+	counts = Counter(ERROR if row.row_number in failed else row.action for row in planned)
+	return {action: counts.get(action, 0) for action in ACTIONS}
+
+
 def groups_of(rows: Iterable[RowResult]) -> list:
 	"""The distinct group names of the importable rows, in file order."""
-	return list(dict.fromkeys(row.member["chapter"] for row in rows if not row.errors and row.member.get("chapter")))
+	return list(
+		dict.fromkeys(row.member["chapter"] for row in rows if not row.errors and row.member.get("chapter"))
+	)

@@ -138,7 +138,7 @@ def cancel_request(request_name: str) -> dict:
 	require_staff()
 	frappe.has_permission(REQUEST, "write", request_name, throw=True)
 	frappe.db.sql(
-		f"""update `tab{REQUEST}` set status = 'Cancelled', next_retry_at = null
+		"""update `tabAccount Creation Request` set status = 'Cancelled', next_retry_at = null
 		where name = %(name)s and (status in ('Requested', 'Queued') or (status = 'Failed' and next_retry_at is not null))""",
 		{"name": request_name},
 	)
@@ -158,7 +158,7 @@ def cancel_bulk_operation(tracker_name: str) -> dict:
 	frappe.has_permission(TRACKER, "write", tracker_name, throw=True)
 	frappe.db.set_value(TRACKER, tracker_name, "cancel_requested", 1)
 	frappe.db.sql(
-		f"""update `tab{REQUEST}` set status = 'Cancelled', next_retry_at = null
+		"""update `tabAccount Creation Request` set status = 'Cancelled', next_retry_at = null
 		where tracker = %(tracker)s and (status in ('Requested', 'Queued') or (status = 'Failed' and next_retry_at is not null))""",
 		{"tracker": tracker_name},
 	)

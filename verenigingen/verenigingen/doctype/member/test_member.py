@@ -4,7 +4,7 @@
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
-from verenigingen.permissions import MANAGER_ROLE, MEMBER_ROLE
+from verenigingen.permissions import MANAGER_ROLE
 from verenigingen.tests.factories import make_member, make_user, unique_suffix
 
 

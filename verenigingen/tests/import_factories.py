@@ -1,0 +1,169 @@
+"""Fixtures for the Mijnrood import tests: sample files, import records, runs and cleanup."""
+
+import csv
+import io
+import json
+import os
+import zipfile
+from pathlib import Path
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from verenigingen.core import import_status
+from verenigingen.member_import import DOCTYPE
+from verenigingen.member_import.importer import run_import
+from verenigingen.member_import.runs import begin_run
+from verenigingen.member_import.validation import run_validation
+
+SAMPLE_FILES = {
+	"xlsx": "Export Ledendatabase.xlsx",
+	"csv-excel-nl": "ledenexport_excel_nl.csv",
+	"csv-utf8-bom": "ledenexport_utf8_bom.csv",
+}
+EVERYTHING = "export-everything"
+SHAPES = (*SAMPLE_FILES, EVERYTHING)
+# the sample: 60 rows, no_first_name and bad_email refused, dup_email skipped
+SAMPLE_GROUPS = ("Amsterdam", "Rotterdam", "Utrecht", "Groningen", "Nijmegen", "Leiden", "Eindhoven")
+SAMPLE_COUNTS = {
+	"total_rows": 60,
+	"valid_rows": 57,
+	"error_count": 2,
+	"skipped_count": 1,
+	"created_count": 57,
+}
+
+
+def samples_dir() -> Path:
+	"""``$MIJNROOD_SAMPLES``, or ``shared/samples/mijnrood`` beside the repository root."""
+	if os.environ.get("MIJNROOD_SAMPLES"):
+		return Path(os.environ["MIJNROOD_SAMPLES"])
+	repo_root = Path(frappe.get_app_path("verenigingen")).resolve().parent
+	path = repo_root.parent / "shared" / "samples" / "mijnrood"
+	assert (path / "manifest.json").is_file(), f"Mijnrood samples not found at {path} (set MIJNROOD_SAMPLES)"
+	return path
+
+
+def manifest() -> dict:
+	return json.loads((samples_dir() / "manifest.json").read_text(encoding="utf-8"))
+
+
+def sample_bytes(shape: str) -> tuple[bytes, str]:
+	"""One sample shape as an upload: ``(content, file name)``; export-everything zipped."""
+	if shape == EVERYTHING:
+		buffer = io.BytesIO()
+		with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+			for file in sorted((samples_dir() / EVERYTHING).iterdir()):
+				archive.writestr(f"{EVERYTHING}/{file.name}", file.read_bytes())
+		return buffer.getvalue(), "export-everything.zip"
+	return (samples_dir() / SAMPLE_FILES[shape]).read_bytes(), SAMPLE_FILES[shape]
+
+
+def counts(doc) -> dict:
+	"""The figures of an import that the whole sample fixes."""
+	return {field: doc.get(field) for field in SAMPLE_COUNTS}
+
+
+def edited_csv(edits: dict) -> bytes:
+	"""The UTF-8 sample CSV with ``{lidnr: {header: value}}`` applied (a "newer export")."""
+	text = (samples_dir() / SAMPLE_FILES["csv-utf8-bom"]).read_bytes().decode("utf-8-sig")
+	rows = list(csv.reader(io.StringIO(text)))
+	header = rows[0]
+	for row in rows[1:]:
+		for column, value in edits.get(row[0], {}).items():
+			row[header.index(column)] = value
+	buffer = io.StringIO(newline="")
+	csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+	return buffer.getvalue().encode("utf-8-sig")
+
+
+def make_import(content: bytes, filename: str, **options) -> str:
+	"""Upload ``content`` privately and create an import for it; commit (jobs run on other connections)."""
+	file = frappe.get_doc(
+		{"doctype": "File", "file_name": filename, "content": content, "is_private": 1}
+	).insert()
+	doc = frappe.get_doc({"doctype": DOCTYPE, "import_file": file.file_url, **options}).insert()
+	frappe.db.commit()
+	return doc.name
+
+
+def validate_now(import_name: str) -> dict:
+	"""Run the validation job body in this process."""
+	run_validation(import_name, begin_run(import_name, import_status.VALIDATING))
+	return frappe.get_doc(DOCTYPE, import_name)
+
+
+def import_now(import_name: str):
+	"""Run the import job body in this process and return the reloaded import."""
+	run_import(import_name, begin_run(import_name, import_status.IMPORTING))
+	return frappe.get_doc(DOCTYPE, import_name)
+
+
+def import_shape(shape: str, **options):
+	return import_now(make_import(*sample_bytes(shape), **options))
+
+
+def sample_member_ids() -> list[str]:
+	return [str(row["lidnr"]) for row in manifest()["rows"]]
+
+
+def delete_imported_data(member_ids, chapters_before: set, emails=()) -> None:
+	"""Remove what the import jobs committed: members, their users and requests, new chapters, imports."""
+	members = frappe.get_all(
+		"Member", filters={"member_id": ("in", list(member_ids))}, fields=["name", "user"]
+	)
+	if emails:
+		members += frappe.get_all("Member", filters={"email": ("in", list(emails))}, fields=["name", "user"])
+	names = [m.name for m in members]
+	users = [m.user for m in members if m.user]
+	if names:
+		frappe.db.delete("Account Creation Request", {"member": ("in", names)})
+		frappe.db.delete("Member", {"name": ("in", names)})
+	for user in users:
+		for contact in frappe.get_all("Contact", filters={"user": user}, pluck="name"):
+			frappe.delete_doc("Contact", contact, force=True, ignore_permissions=True)  # with its email rows
+		frappe.delete_doc("User", user, force=True, ignore_permissions=True)
+	for chapter in set(frappe.get_all("Chapter", pluck="name")) - chapters_before:
+		frappe.db.delete("Chapter", {"name": chapter})
+	frappe.db.delete("Bulk Operation Tracker", {"source_import_doctype": DOCTYPE})
+	frappe.db.delete("File", {"attached_to_doctype": DOCTYPE})
+	frappe.db.delete(DOCTYPE)
+	frappe.db.commit()
+
+
+def set_settings(**values) -> dict:
+	"""Change Verenigingen Settings (committed, so workers see it); return the old values."""
+	settings = frappe.get_single("Verenigingen Settings")
+	old = {key: settings.get(key) for key in values}
+	settings.update(values)
+	settings.save()
+	frappe.db.commit()
+	return old
+
+
+class ImportTestCase(FrappeTestCase):
+	"""Removes what import jobs committed, restores changed settings and the session user."""
+
+	extra_member_ids: tuple = ()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.chapters_before = set(frappe.get_all("Chapter", pluck="name"))
+		self.old_settings = {}
+		self.member_ids = [*sample_member_ids(), *self.extra_member_ids]
+		delete_imported_data(self.member_ids, self.chapters_before)
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		if self.old_settings:
+			set_settings(**self.old_settings)
+		delete_imported_data(self.member_ids, self.chapters_before)
+
+	def settings(self, **values) -> None:
+		old = set_settings(**values)
+		self.old_settings = {**old, **self.old_settings}
+
+	def member_count(self) -> int:
+		frappe.db.rollback()
+		return frappe.db.count("Member", {"member_id": ("in", self.member_ids)})

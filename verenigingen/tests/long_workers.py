@@ -1,0 +1,51 @@
+"""Real `bench worker --queue long` processes for the import tests (the same handling as BulkWorkers)."""
+
+import os
+import subprocess
+import time
+
+import frappe
+from frappe.utils import get_bench_path
+
+from verenigingen.member_import import DOCTYPE
+from verenigingen.tests.workers import BulkWorkers
+
+
+class LongWorkers(BulkWorkers):
+	"""Worker processes serving the `long` queue of this bench (all its sites)."""
+
+	def start(self) -> "LongWorkers":
+		bench = get_bench_path()
+		command = [
+			os.path.join(bench, "env", "bin", "python"),
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"worker",
+			"--queue",
+			"long",
+		]
+		log = open(os.path.join(bench, "logs", "verenigingen-test-long-workers.log"), "ab")  # noqa: SIM115 - the child process keeps writing to it
+		for _ in range(self.count):
+			self.processes.append(
+				subprocess.Popen(
+					command,
+					cwd=os.path.join(bench, "sites"),
+					stdout=log,
+					stderr=subprocess.STDOUT,
+					start_new_session=True,
+				)
+			)
+		return self
+
+
+def wait_for_import(import_name: str, statuses, timeout: float = 120) -> dict:
+	"""Poll the committed import until its status is one of ``statuses``."""
+	deadline, row = time.monotonic() + timeout, None
+	while time.monotonic() < deadline:
+		frappe.db.rollback()  # see the worker's commits
+		row = frappe.db.get_value(DOCTYPE, import_name, "*", as_dict=True)
+		if row.status in statuses:
+			return row
+		time.sleep(0.3)
+	raise AssertionError(f"import {import_name} did not reach {statuses} in {timeout}s: {row and row.status}")

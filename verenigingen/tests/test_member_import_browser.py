@@ -1,0 +1,180 @@
+"""The import form in headless Chromium: upload a sample, Validate, Start Import, see it complete.
+
+Needs Debian's Chromium (/usr/bin/chromium) and Playwright from PyPI (never `playwright install`);
+without them the test is skipped with a loud message. Starts `frappe serve` for this site and a
+`long` worker; no socketio server: the form polls its progress, so realtime is not required.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import unittest
+import urllib.request
+
+import frappe
+from frappe.utils import cint, get_bench_path
+from frappe.utils.password import update_password
+
+from verenigingen.tests.factories import make_staff_user
+from verenigingen.tests.import_factories import SAMPLE_FILES, ImportTestCase, samples_dir
+from verenigingen.tests.long_workers import LongWorkers
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+	"--headless",
+	"--no-sandbox",
+	"--disable-gpu",
+	"--disable-background-networking",
+	"--disable-component-update",
+	"--disable-sync",
+	"--no-first-run",
+]
+SCREENSHOT = "/tmp/verenigingen-mijnrood-import.png"
+PASSWORD = "Import-Test-2026!"
+STEP_MS = 60_000
+
+
+def browser_missing() -> str | None:
+	"""Why the browser test cannot run here, or None."""
+	if not os.path.exists(CHROMIUM):
+		return f"{CHROMIUM} is missing (apt-get install chromium)"
+	try:
+		import playwright.sync_api  # noqa: F401
+	except ImportError:
+		return (
+			"playwright is not installed in the bench env (pip install playwright; no `playwright install`)"
+		)
+	return None
+
+
+def mark_setup_complete() -> None:
+	"""A fresh test site has not been through the setup wizard, and Desk sends everyone there."""
+	if not cint(frappe.db.get_single_value("System Settings", "setup_complete")):
+		frappe.db.set_single_value("System Settings", "setup_complete", 1)
+		frappe.db.commit()
+		frappe.clear_cache()
+
+
+def free_port() -> int:
+	with socket.socket() as sock:
+		sock.bind(("127.0.0.1", 0))
+		return sock.getsockname()[1]
+
+
+class WebServer:
+	"""`frappe --site SITE serve` on a free port, for this test only."""
+
+	def __init__(self, site: str):
+		self.site, self.port, self.process = site, free_port(), None
+
+	@property
+	def url(self) -> str:
+		return f"http://127.0.0.1:{self.port}"
+
+	def start(self) -> "WebServer":
+		bench = get_bench_path()
+		command = [
+			os.path.join(bench, "env", "bin", "python"),
+			"-m",
+			"frappe.utils.bench_helper",
+			"frappe",
+			"--site",
+			self.site,
+			"serve",
+			"--port",
+			str(self.port),
+			"--noreload",
+		]
+		log = open(os.path.join(bench, "logs", "verenigingen-test-serve.log"), "ab")  # noqa: SIM115 - the child process keeps writing to it
+		self.process = subprocess.Popen(
+			command,
+			cwd=os.path.join(bench, "sites"),
+			stdout=log,
+			stderr=subprocess.STDOUT,
+			start_new_session=True,
+		)
+		deadline = time.monotonic() + 60
+		while time.monotonic() < deadline:
+			try:
+				urllib.request.urlopen(f"{self.url}/api/method/ping", timeout=2)
+				return self
+			except OSError:
+				time.sleep(0.5)
+		self.stop()
+		raise AssertionError("frappe serve did not answer within 60 s")
+
+	def stop(self) -> None:
+		if self.process:
+			os.killpg(self.process.pid, 15)
+			self.process.wait(timeout=30)
+			self.process = None
+
+
+@unittest.skipIf(browser_missing(), f"BROWSER TEST SKIPPED: {browser_missing()}")
+class TestImportFormInBrowser(ImportTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		mark_setup_complete()
+		cls.server = WebServer(frappe.local.site).start()
+		cls.workers = LongWorkers(1).start()
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.workers.stop()
+		cls.server.stop()
+		super().tearDownClass()
+
+	def setUp(self):
+		super().setUp()
+		self.manager = make_staff_user()
+		update_password(self.manager.name, PASSWORD)
+		frappe.db.commit()
+
+	def test_upload_validate_import_and_see_it_complete(self):
+		from playwright.sync_api import expect, sync_playwright
+
+		with sync_playwright() as playwright:
+			browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+			try:
+				page = self.logged_in_page(browser)
+				self.upload_sample(page)
+				page.get_by_role("button", name="Validate", exact=True).click()
+				expect(page.locator(".indicator-pill").first).to_have_text("Validated", timeout=STEP_MS)
+				expect(page.locator("[data-fieldname='preview_html']")).to_contain_text("Create: 57")
+				page.get_by_role("button", name="Start Import", exact=True).click()
+				expect(page.locator(".indicator-pill").first).to_contain_text("Completed", timeout=STEP_MS)
+				expect(page.locator(".form-dashboard").first).to_contain_text("60 of 60 rows")
+				page.screenshot(path=SCREENSHOT, full_page=True)
+			except Exception:
+				page.screenshot(path=SCREENSHOT.replace(".png", "-failed.png"), full_page=True)
+				raise
+			finally:
+				browser.close()
+		self.assertEqual(self.member_count(), 57)
+
+	def logged_in_page(self, browser):
+		context = browser.new_context(viewport={"width": 1400, "height": 1000})
+		response = context.request.post(
+			f"{self.server.url}/api/method/login", form={"usr": self.manager.name, "pwd": PASSWORD}
+		)
+		self.assertTrue(response.ok, response.text())
+		page = context.new_page()
+		page.set_default_timeout(STEP_MS)
+		page.goto(f"{self.server.url}/app/mijnrood-csv-import/new")
+		return page
+
+	def upload_sample(self, page) -> None:
+		"""Attach the sample workbook the way a user does; the form saves itself once it has a file."""
+		page.locator("[data-fieldname='import_file'] button").first.click()
+		page.locator(".file-uploader input[type='file']").set_input_files(
+			str(samples_dir() / SAMPLE_FILES["xlsx"])
+		)
+		page.locator(".modal.show").get_by_role("button", name="Upload").click()
+		page.wait_for_url("**/app/mijnrood-csv-import/MRI-*")
+
+
+if __name__ == "__main__":
+	sys.exit(unittest.main())
