@@ -68,5 +68,16 @@ else
 		|| { tail -n 40 "$BENCH/logs/verenigingen-setup.log"; exit 1; }
 fi
 
+# The browser test drives Debian's Chromium through Playwright (never a browser of its own);
+# without them it is skipped with a loud message.
+if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+	echo "== installing Debian's chromium for the browser test"
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null 2>&1 \
+		|| echo "could not install chromium: the browser test will be skipped"
+fi
+env/bin/python -c "import playwright" 2>/dev/null \
+	|| env/bin/python -m pip install --quiet --disable-pip-version-check playwright \
+	|| echo "could not install playwright: the browser test will be skipped"
+
 echo "== running integration tests"
 CI=1 "${BENCH_CMD[@]}" --site "$SITE" run-tests --app verenigingen "$@"
