@@ -65,8 +65,8 @@ def refresh_tracker(tracker_name: str) -> dict:
 	status = bulk_progress.derive_status(counts, bool(current.cancel_requested))
 	values = _count_values(tracker_name, counts)
 	if current.finished_at:
-		values.pop("status", None)  # a finished tracker keeps its frozen figures
-		values = {k: v for k, v in values.items() if k in ("error_summary",)}
+		# A finished tracker keeps its frozen figures; a retry clears finished_at first.
+		values = {"error_summary": values["error_summary"]}
 	else:
 		started_at = current.started_at or (now if counts.processed or status == bulk_progress.PROCESSING else None)
 		rate = bulk_progress.rate_per_minute(counts.processed, started_at, now)
