@@ -52,12 +52,13 @@ def run_batch(tracker_name: str, request_names: list[str]) -> dict:
 	last_refresh = time.monotonic()
 	with quiet_user_side_effects():
 		for request_name in request_names:
-			if is_cancel_requested(tracker_name):
-				break
 			results[request_name] = run_as_requester(request_name)
 			if time.monotonic() - last_refresh >= REFRESH_INTERVAL_SECONDS:
 				refresh_tracker(tracker_name)
 				last_refresh = time.monotonic()
+				# Cancelled requests are skipped by their claim anyway; this just stops early.
+				if is_cancel_requested(tracker_name):
+					break
 	refresh_tracker(tracker_name)
 	return results
 

@@ -119,7 +119,6 @@ class AccountCreationManager:
 				email, member.first_name, member.tussenvoegsel, member.last_name,
 				self.requested_roles(), self.requested_profile(),
 			)
-		self.request.db_set("created_user", user.name, update_modified=False)
 		return user
 
 	def ensure_roles(self, user) -> None:
