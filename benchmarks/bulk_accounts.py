@@ -187,8 +187,7 @@ def main():
 	import frappe
 
 	frappe.init(site=args.site, sites_path=".")
-	frappe.connect()
-	frappe.set_user("Administrator")  # a benchmark fixture, run by the bench owner
+	frappe.connect()  # as Administrator, like `bench execute`: a benchmark fixture run by the bench owner
 	try:
 		prefix = "B" + frappe.generate_hash(length=5).upper()
 		bulk_names = make_members(prefix + "A", args.members)

@@ -58,17 +58,19 @@ def _from_excel_serial(serial: float) -> str:
 	return (EXCEL_EPOCH + timedelta(days=int(serial))).isoformat()
 
 
+NOT_A_DATE = "'{0}' is not a date (use d-m-yyyy or yyyy-mm-dd)"
+
+
 def _parse_date_text(text: str) -> str:
 	"""Parse ISO ``2024-11-03`` or Dutch ``3-11-2024`` (also with ``/`` or ``.``)."""
 	iso, dutch = _ISO_DATE.fullmatch(text), _DUTCH_DATE.fullmatch(text)
+	parts = (iso[1], iso[2], iso[3]) if iso else (dutch[3], dutch[2], dutch[1]) if dutch else None
 	try:
-		if iso:
-			return date(int(iso[1]), int(iso[2]), int(iso[3])).isoformat()
-		if dutch:
-			return date(int(dutch[3]), int(dutch[2]), int(dutch[1])).isoformat()
-	except ValueError:
-		pass
-	raise InvalidValue("'{0}' is not a date (use d-m-yyyy or yyyy-mm-dd)", text[:40])
+		if parts:
+			return date(int(parts[0]), int(parts[1]), int(parts[2])).isoformat()
+	except ValueError as exc:  # shaped like a date but impossible, e.g. 31-2-2024
+		raise InvalidValue(NOT_A_DATE, text[:40]) from exc
+	raise InvalidValue(NOT_A_DATE, text[:40])
 
 
 def normalise_amount(value: object, in_cents: bool = False) -> Decimal | None:
