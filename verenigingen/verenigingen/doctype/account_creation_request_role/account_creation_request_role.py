@@ -5,4 +5,4 @@ from frappe.model.document import Document
 
 
 class AccountCreationRequestRole(Document):
-	pass
+	"""Child row: one role requested for the member account."""

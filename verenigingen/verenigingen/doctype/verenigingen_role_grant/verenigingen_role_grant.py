@@ -5,4 +5,4 @@ from frappe.model.document import Document
 
 
 class VerenigingenRoleGrant(Document):
-	pass
+	"""Child row: a requester role and a role it may grant to member accounts."""
