@@ -11,34 +11,19 @@ their ratio, wall time, the workers' peak RSS growth and the jobs left on the de
 Not part of CI: it writes thousands of Users into the site.
 """
 
-import argparse
-import os
-import subprocess
-import sys
 import threading
 import time
+
+from bench_env import bench_arguments, reexec_in_bench
 
 TARGETS = {"wall_s": 300, "ratio": 0.8, "rss_growth_mb": 50, "default_jobs_per_member": 0.1}
 
 
 def parse_args():
-	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--bench", default=os.environ.get("VERENIGINGEN_BENCH", "/opt/frappe-bench"))
-	parser.add_argument("--site", default=os.environ.get("VERENIGINGEN_TEST_SITE", "verenigingen-test.localhost"))
-	parser.add_argument("--members", type=int, default=4700)
+	parser = bench_arguments(__doc__.splitlines()[0])
 	parser.add_argument("--orm-members", type=int, default=None, help="size of the raw ORM loop (default: --members)")
 	parser.add_argument("--workers", type=int, default=2)
 	return parser.parse_args()
-
-
-def reexec_in_bench(args) -> None:
-	"""Run under the bench's own Python, from its sites folder, as bench commands do."""
-	python = os.path.join(args.bench, "env", "bin", "python")
-	# Compare prefixes, not executables: a venv's python is a symlink to the base interpreter.
-	if os.path.realpath(sys.prefix) != os.path.realpath(os.path.join(args.bench, "env")):
-		os.chdir(os.path.join(args.bench, "sites"))
-		os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-	os.chdir(os.path.join(args.bench, "sites"))
 
 
 def make_members(prefix: str, count: int) -> list[str]:
@@ -88,26 +73,19 @@ class RssSampler(threading.Thread):
 			time.sleep(0.2)
 
 
-def start_workers(bench: str, count: int) -> list[subprocess.Popen]:
-	command = [os.path.join(bench, "env", "bin", "python"), "-m", "frappe.utils.bench_helper", "frappe",
-		"worker", "--queue", "bulk"]
-	log = open(os.path.join(bench, "logs", "verenigingen-benchmark-workers.log"), "ab")
-	return [subprocess.Popen(command, cwd=os.path.join(bench, "sites"), stdout=log, stderr=subprocess.STDOUT,
-		start_new_session=True) for _ in range(count)]
-
-
-def run_bulk(names: list[str], workers: int, bench: str) -> dict:
+def run_bulk(names: list[str], workers: int) -> dict:
 	import frappe
 	from frappe.utils.background_jobs import get_queue
 
 	from verenigingen.account_creation.tracker import read_counts
+	from verenigingen.tests.workers import BulkWorkers
 	from verenigingen.utils.account_creation_manager import queue_bulk_account_creation_for_members
 	from verenigingen.utils.bulk_retry_processor import process_retry_queues
 
 	default_before = get_queue("default").count
-	procs = start_workers(bench, workers)
+	bulk_workers = BulkWorkers(workers).start()
 	time.sleep(4)  # let the workers import Frappe before the baseline is taken
-	sampler = RssSampler([p.pid for p in procs])
+	sampler = RssSampler([p.pid for p in bulk_workers.processes])
 	sampler.start()
 	started = time.monotonic()
 	summary = queue_bulk_account_creation_for_members(names)
@@ -126,10 +104,7 @@ def run_bulk(names: list[str], workers: int, bench: str) -> dict:
 		time.sleep(0.5)
 	wall = time.monotonic() - started
 	sampler.running = False
-	for proc in procs:
-		proc.terminate()
-	for proc in procs:
-		proc.wait(timeout=60)
+	bulk_workers.stop()
 	counts = read_counts(tracker)
 	return {"tracker": tracker, "status": status, "wall_s": wall, "successful": counts.successful,
 		"failed": counts.failed, "rate": counts.successful / wall, "rss_growth_mb": sampler.peak_growth / 2**20,
@@ -183,7 +158,7 @@ def report(n: int, bulk: dict, orm: dict) -> None:
 
 def main():
 	args = parse_args()
-	reexec_in_bench(args)
+	reexec_in_bench(args.bench, __file__)
 	import frappe
 
 	frappe.init(site=args.site, sites_path=".")
@@ -192,7 +167,7 @@ def main():
 		prefix = "B" + frappe.generate_hash(length=5).upper()
 		bulk_names = make_members(prefix + "A", args.members)
 		orm_names = make_members(prefix + "O", args.orm_members or args.members)
-		bulk = run_bulk(bulk_names, args.workers, args.bench)
+		bulk = run_bulk(bulk_names, args.workers)
 		orm = run_orm_loop(orm_names)
 		report(args.members, bulk, orm)
 	finally:

@@ -11,14 +11,14 @@ rows/s and wall seconds for both. Deletes its members, chapters and imports afte
 --keep. Not part of CI: it writes thousands of Members into the site.
 """
 
-import argparse
 import csv
 import io
-import os
 import random
 import sys
 import time
 from datetime import date, timedelta
+
+from bench_env import bench_arguments, reexec_in_bench
 
 TARGET_SECONDS = 60
 FIRST_MEMBER_ID = 700000
@@ -95,50 +95,13 @@ CITIES = (
 )
 BANKS = ("ABNA", "INGB", "RABO", "SNSB", "ASNB", "TRIO", "KNAB", "BUNQ")
 PERIODS = ("Maandelijks", "Per kwartaal", "Jaarlijks")
-HEADER = [
-	"Lidnr.",
-	"Voornaam",
-	"Tussenvoegsel",
-	"Achternaam",
-	"Geboortedatum",
-	"Inschrijfdataum",
-	"Groep",
-	"E-mailadres",
-	"Telefoonnr.",
-	"Adres",
-	"Plaats",
-	"Postcode",
-	"Landcode",
-	"IBAN",
-	"Contributiebedrag",
-	"Betaalperiode",
-	"Betaald",
-	"Mollie CID",
-	"Mollie SID",
-	"Privacybeleid geaccepteerd",
-	"Lidmaatschapstype",
-]
 
 
 def parse_args():
-	parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-	parser.add_argument("--bench", default=os.environ.get("VERENIGINGEN_BENCH", "/opt/frappe-bench"))
-	parser.add_argument(
-		"--site", default=os.environ.get("VERENIGINGEN_TEST_SITE", "verenigingen-test.localhost")
-	)
-	parser.add_argument("--members", type=int, default=4700)
+	parser = bench_arguments(__doc__.splitlines()[0])
 	parser.add_argument("--format", choices=("xlsx", "csv"), default="xlsx")
 	parser.add_argument("--keep", action="store_true", help="leave the imported members in the site")
 	return parser.parse_args()
-
-
-def reexec_in_bench(args) -> None:
-	"""Run under the bench's own Python, from its sites folder, as bench commands do."""
-	python = os.path.join(args.bench, "env", "bin", "python")
-	if os.path.realpath(sys.prefix) != os.path.realpath(os.path.join(args.bench, "env")):
-		os.chdir(os.path.join(args.bench, "sites"))
-		os.execv(python, [python, os.path.abspath(__file__), *sys.argv[1:]])
-	os.chdir(os.path.join(args.bench, "sites"))
 
 
 def dutch_iban(rng: random.Random) -> str:
@@ -182,12 +145,14 @@ def member_row(number: int, rng: random.Random) -> list:
 
 def export_bytes(count: int, file_format: str) -> tuple[bytes, str]:
 	"""A Mijnrood admin export of ``count`` members: .xlsx as Mijnrood writes it, or Dutch-Excel CSV."""
+	from verenigingen.core.mijnrood.columns import ADMIN_HEADERS
+
 	rng = random.Random(4700)
 	rows = [member_row(number, rng) for number in range(count)]
 	if file_format == "csv":
 		buffer = io.StringIO(newline="")
 		writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-		writer.writerow(HEADER)
+		writer.writerow(ADMIN_HEADERS)
 		for row in rows:
 			writer.writerow([_dutch_cell(cell) for cell in row])
 		return buffer.getvalue().encode("cp1252", errors="replace"), "ledenexport_bench.csv"
@@ -195,7 +160,7 @@ def export_bytes(count: int, file_format: str) -> tuple[bytes, str]:
 
 	workbook = openpyxl.Workbook(write_only=True)
 	sheet = workbook.create_sheet("Leden")
-	sheet.append(HEADER)
+	sheet.append(list(ADMIN_HEADERS))
 	for row in rows:
 		sheet.append(row)
 	buffer = io.BytesIO()
@@ -259,7 +224,7 @@ def cleanup(count: int, chapters_before: set, import_names: list) -> None:
 
 def main() -> int:
 	args = parse_args()
-	reexec_in_bench(args)
+	reexec_in_bench(args.bench, __file__)
 	import frappe
 
 	frappe.init(site=args.site)

@@ -58,3 +58,10 @@ def test_looks_like_admin_member_table():
 	"""A lone admin_member.csv is recognised so the user can be told what to upload instead."""
 	assert looks_like_admin_member_table(MEMBER_HEADER)
 	assert not looks_like_admin_member_table(ADMIN_HEADER)
+
+
+def test_admin_headers_are_mijnrood_columns_a_to_u():
+	"""The core's header row is the documented one, in Mijnrood's order."""
+	from verenigingen.core.mijnrood.columns import ADMIN_HEADERS
+
+	assert list(ADMIN_HEADERS) == ADMIN_HEADER

@@ -123,12 +123,10 @@ def retry_tracker_failures(tracker_name: str) -> int:
 
 def clear_waiting_retries(tracker_name: str) -> int:
 	"""Stop automatic retries for a tracker: waiting requests stay Failed for a human."""
-	names = frappe.get_all(
-		REQUEST, filters={"tracker": tracker_name, "status": "Failed", "next_retry_at": ("is", "set")}, pluck="name"
-	)
-	for name in names:
-		frappe.db.set_value(REQUEST, name, "next_retry_at", None)
-	return len(names)
+	filters = {"tracker": tracker_name, "status": "Failed", "next_retry_at": ("is", "set")}
+	waiting = frappe.db.count(REQUEST, filters)
+	frappe.db.set_value(REQUEST, filters, "next_retry_at", None)
+	return waiting
 
 
 def retry_queue_status() -> list[dict]:

@@ -1,11 +1,8 @@
 """Real `bench worker --queue long` processes for the import tests (the same handling as BulkWorkers)."""
 
-import os
-import subprocess
 import time
 
 import frappe
-from frappe.utils import get_bench_path
 
 from verenigingen.member_import import DOCTYPE
 from verenigingen.tests.workers import BulkWorkers
@@ -14,29 +11,7 @@ from verenigingen.tests.workers import BulkWorkers
 class LongWorkers(BulkWorkers):
 	"""Worker processes serving the `long` queue of this bench (all its sites)."""
 
-	def start(self) -> "LongWorkers":
-		bench = get_bench_path()
-		command = [
-			os.path.join(bench, "env", "bin", "python"),
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"worker",
-			"--queue",
-			"long",
-		]
-		log = open(os.path.join(bench, "logs", "verenigingen-test-long-workers.log"), "ab")  # noqa: SIM115 - the child process keeps writing to it
-		for _ in range(self.count):
-			self.processes.append(
-				subprocess.Popen(
-					command,
-					cwd=os.path.join(bench, "sites"),
-					stdout=log,
-					stderr=subprocess.STDOUT,
-					start_new_session=True,
-				)
-			)
-		return self
+	queue = "long"
 
 
 def wait_for_import(import_name: str, statuses, timeout: float = 120) -> dict:

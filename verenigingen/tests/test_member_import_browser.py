@@ -7,19 +7,19 @@ without them the test is skipped with a loud message. Starts `frappe serve` for 
 
 import os
 import socket
-import subprocess
 import sys
 import time
 import unittest
 import urllib.request
 
 import frappe
-from frappe.utils import cint, get_bench_path
+from frappe.utils import cint
 from frappe.utils.password import update_password
 
 from verenigingen.tests.factories import make_staff_user
 from verenigingen.tests.import_factories import SAMPLE_FILES, ImportTestCase, samples_dir
 from verenigingen.tests.long_workers import LongWorkers
+from verenigingen.tests.workers import start_bench_process
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -74,26 +74,8 @@ class WebServer:
 		return f"http://127.0.0.1:{self.port}"
 
 	def start(self) -> "WebServer":
-		bench = get_bench_path()
-		command = [
-			os.path.join(bench, "env", "bin", "python"),
-			"-m",
-			"frappe.utils.bench_helper",
-			"frappe",
-			"--site",
-			self.site,
-			"serve",
-			"--port",
-			str(self.port),
-			"--noreload",
-		]
-		log = open(os.path.join(bench, "logs", "verenigingen-test-serve.log"), "ab")  # noqa: SIM115 - the child process keeps writing to it
-		self.process = subprocess.Popen(
-			command,
-			cwd=os.path.join(bench, "sites"),
-			stdout=log,
-			stderr=subprocess.STDOUT,
-			start_new_session=True,
+		self.process = start_bench_process(
+			["--site", self.site, "serve", "--port", str(self.port), "--noreload"], "verenigingen-test-serve.log"
 		)
 		deadline = time.monotonic() + 60
 		while time.monotonic() < deadline:

@@ -1,4 +1,4 @@
-"""Real `bench worker --queue bulk` processes for integration tests."""
+"""Real bench processes for integration tests: `bench worker` for a queue, or any frappe command."""
 
 import os
 import signal
@@ -12,21 +12,29 @@ from verenigingen.account_creation import TRACKER
 from verenigingen.core.bulk_progress import FINISHED_STATUSES
 
 
+def start_bench_process(args: list[str], log_name: str) -> subprocess.Popen:
+	"""Run ``frappe <args>`` from this bench's sites folder, in a process group of its own."""
+	bench = get_bench_path()
+	command = [os.path.join(bench, "env", "bin", "python"), "-m", "frappe.utils.bench_helper", "frappe", *args]
+	log = open(os.path.join(bench, "logs", log_name), "ab")  # noqa: SIM115 - the child keeps writing to it
+	return subprocess.Popen(command, cwd=os.path.join(bench, "sites"), stdout=log, stderr=subprocess.STDOUT,
+		start_new_session=True)
+
+
 class BulkWorkers:
 	"""Start, stop and kill worker processes that serve the `bulk` queue of this bench."""
+
+	queue = "bulk"
 
 	def __init__(self, count: int = 2):
 		self.count = count
 		self.processes: list[subprocess.Popen] = []
 
 	def start(self) -> "BulkWorkers":
-		bench = get_bench_path()
-		command = [os.path.join(bench, "env", "bin", "python"), "-m", "frappe.utils.bench_helper", "frappe",
-			"worker", "--queue", "bulk"]
-		log = open(os.path.join(bench, "logs", "verenigingen-test-workers.log"), "ab")
 		for _ in range(self.count):
-			self.processes.append(subprocess.Popen(command, cwd=os.path.join(bench, "sites"), stdout=log,
-				stderr=subprocess.STDOUT, start_new_session=True))
+			self.processes.append(
+				start_bench_process(["worker", "--queue", self.queue], f"verenigingen-test-{self.queue}-workers.log")
+			)
 		return self
 
 	def kill(self) -> None:

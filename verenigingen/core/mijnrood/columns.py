@@ -28,6 +28,8 @@ ADMIN_COLUMNS = {
 	"membership_status": ("Lidmaatschapstype",),
 }
 ADMIN_REQUIRED = ("member_id", "first_name", "last_name", "email")
+# the admin export's header row as Mijnrood writes it, columns A to U
+ADMIN_HEADERS = tuple(spellings[0] for spellings in ADMIN_COLUMNS.values())
 
 # admin_member.csv of export-everything; chapter and status are resolved through other tables
 EVERYTHING_COLUMNS = {
