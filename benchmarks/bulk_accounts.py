@@ -34,7 +34,8 @@ def make_members(prefix: str, count: int) -> list[str]:
 	now, rows = now_datetime(), []
 	for i in range(count):
 		member_id = f"{prefix}{i:05d}"
-		rows.append((member_id, member_id, "Bench", "van", f"Lid {i}", f"Bench van Lid {i}",
+		# Unique names, as in a real membership: Frappe names each Contact after its person.
+		rows.append((member_id, member_id, "Bench", "van", f"Lid {member_id}", f"Bench van Lid {member_id}",
 			f"bench.{member_id.lower()}@example.nl", "Active", "NL", now, now, "Administrator", "Administrator"))
 	fields = ("name", "member_id", "first_name", "tussenvoegsel", "last_name", "full_name", "email", "status",
 		"country", "creation", "modified", "owner", "modified_by")
@@ -117,20 +118,22 @@ def run_orm_loop(names: list[str]) -> dict:
 
 	from verenigingen.account_creation.user_factory import quiet_user_side_effects
 
-	emails = frappe.get_all("Member", filters={"name": ("in", names)}, pluck="email", limit_page_length=0)
+	members = frappe.get_all("Member", filters={"name": ("in", names)},
+		fields=["email", "first_name", "tussenvoegsel", "last_name"], limit_page_length=0)
 	started = time.monotonic()
 	with quiet_user_side_effects():
-		for i, email in enumerate(emails, 1):
+		for i, member in enumerate(members, 1):
 			user = frappe.new_doc("User")
-			user.update({"email": email, "first_name": "Bench", "middle_name": "van", "last_name": "Lid",
-				"user_type": "Website User", "send_welcome_email": 0, "role_profile_name": "Verenigingen Member"})
+			user.update({"email": member.email, "first_name": member.first_name, "middle_name": member.tussenvoegsel,
+				"last_name": member.last_name, "user_type": "Website User", "send_welcome_email": 0,
+				"role_profile_name": "Verenigingen Member"})
 			user.append("roles", {"role": "Verenigingen Member"})
 			user.insert()
 			if i % 50 == 0:
 				frappe.db.commit()
 	frappe.db.commit()
 	wall = time.monotonic() - started
-	return {"wall_s": wall, "created": len(emails), "rate": len(emails) / wall}
+	return {"wall_s": wall, "created": len(members), "rate": len(members) / wall}
 
 
 def report(n: int, bulk: dict, orm: dict) -> None:

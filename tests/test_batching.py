@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verenigingen.core.batching import batch_job_id, split_into_batches
+from verenigingen.core.batching import batch_job_id, may_take_more_batches, split_into_batches
 
 
 @pytest.mark.parametrize("size, expected", [(1, [1]), (49, [49]), (50, [50]), (51, [50, 1]), (101, [50, 50, 1])])
@@ -32,3 +32,10 @@ def test_batch_job_ids_are_stable_and_distinct():
 	assert batch_job_id("BOT-00001", 2) == batch_job_id("BOT-00001", 2)
 	assert batch_job_id("BOT-00001", 2) != batch_job_id("BOT-00001", 3)
 	assert batch_job_id("BOT-00001", 2, 1) != batch_job_id("BOT-00001", 2)
+
+
+@pytest.mark.parametrize("elapsed, timeout, expected", [(0, 3600, True), (1799.9, 3600, True), (1800, 3600, False),
+	(5000, 3600, False), (9.9, 20, True), (10, 20.0, False)])
+def test_a_job_takes_more_batches_only_in_the_first_half_of_its_timeout(elapsed, timeout, expected):
+	"""A batch taken on late could still be running when the queue kills the job."""
+	assert may_take_more_batches(elapsed, timeout) is expected

@@ -11,8 +11,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from verenigingen.account_creation import REQUEST
-from verenigingen.account_creation import role_policy
+from verenigingen.account_creation import REQUEST, role_policy
 from verenigingen.account_creation.errors import PermanentFailure
 from verenigingen.account_creation.user_factory import new_member_user, without_creation_throttle
 from verenigingen.core.failure_classification import PERMANENT, TRANSIENT, classify_failure, short_reason
@@ -53,6 +52,7 @@ class AccountCreationManager:
 				return "Failed"
 
 	def run_stages(self) -> None:
+		role_policy.forget_cached_policy()
 		self.request = frappe.get_doc(REQUEST, self.request_name)
 		member = self.validate()
 		with without_creation_throttle():
@@ -62,20 +62,17 @@ class AccountCreationManager:
 		self.complete(user)
 
 	def claim(self) -> bool:
-		"""Move Queued -> Processing under a row lock; False when someone else has it."""
-		status = frappe.db.get_value(REQUEST, self.request_name, "status", for_update=True)
-		if status not in CLAIMABLE:
-			frappe.db.rollback()
-			return False
+		"""Move Queued -> Processing in one conditional UPDATE; False when someone else has it."""
 		frappe.db.sql(
 			"""update `tabAccount Creation Request` set status = 'Processing', attempt_count = attempt_count + 1,
 				next_retry_at = null, processed_by = %(user)s, modified = %(now)s
-			where name = %(name)s""",
-			{"name": self.request_name, "user": frappe.session.user, "now": now_datetime()},
+			where name = %(name)s and status in %(claimable)s""",
+			{"name": self.request_name, "user": frappe.session.user, "now": now_datetime(), "claimable": CLAIMABLE},
 		)
+		claimed = frappe.db._cursor.rowcount == 1
 		# Commit the claim so no other worker, retry or click can process it meanwhile.
 		frappe.db.commit()
-		return True
+		return claimed
 
 	def validate(self):
 		self.stage = "Validated"
@@ -137,7 +134,9 @@ class AccountCreationManager:
 
 	def complete(self, user) -> None:
 		self.stage = "Done"
-		self.request.db_set(
+		frappe.db.set_value(
+			REQUEST,
+			self.request_name,
 			{
 				"status": "Completed",
 				"pipeline_stage": "Done",

@@ -27,6 +27,14 @@ def profile_roles(role_profile: str | None) -> list[str]:
 	return frappe.get_all("Has Role", filters={"parenttype": "Role Profile", "parent": role_profile}, pluck="role")
 
 
+def forget_cached_policy() -> None:
+	"""Drop the cached rules, so each request of a long batch job reads the current ones."""
+	cache = getattr(frappe.local, "request_cache", None)
+	if cache:
+		for cached in (desk_roles, grant_rules, profile_roles):
+			cache.pop(cached.__wrapped__, None)
+
+
 def assert_grantable(roles: list[str], role_profile: str | None, requester: str) -> None:
 	"""Raise PermanentFailure when the requester may not grant a role (or the profile's roles)."""
 	requested = set(roles) | set(profile_roles(role_profile))

@@ -11,6 +11,7 @@ ends up as a normally created one (Contact included, defaults applied).
 from contextlib import contextmanager
 
 import frappe
+import frappe.cache_manager
 from frappe.core.doctype.user import user as user_module
 
 CREATE_CONTACT = "frappe.core.doctype.user.user.create_contact"
@@ -57,14 +58,20 @@ def quiet_user_side_effects():
 	"""For one bulk job: no site-cache flush, no throttle, Contact inline, no gravatar call."""
 	original_ask_pass_update = user_module.ask_pass_update
 	original_enqueue = frappe.enqueue
+	original_clear_cache = frappe.clear_cache
+	original_share_with_self = user_module.User.share_with_self
 	user_module.ask_pass_update = _ask_pass_update_when_changed
 	frappe.enqueue = _enqueue_user_side_effects(original_enqueue)
+	frappe.clear_cache = _clear_cache_keeping_process_caches(original_clear_cache)
+	user_module.User.share_with_self = _share_with_self_from_memory(original_share_with_self)
 	try:
 		with without_creation_throttle():
 			yield
 	finally:
 		user_module.ask_pass_update = original_ask_pass_update
 		frappe.enqueue = original_enqueue
+		frappe.clear_cache = original_clear_cache
+		user_module.User.share_with_self = original_share_with_self
 
 
 def _ask_pass_update_when_changed():
@@ -78,6 +85,59 @@ def _ask_pass_update_when_changed():
 	)
 	if (stored or "") != value:
 		frappe.utils.set_default("email_user_password", value)
+
+
+def _clear_cache_keeping_process_caches(original_clear_cache):
+	"""``frappe.clear_cache(user=...)`` that clears the user's cache and nothing of the process.
+
+	Every User save calls it. Besides the user's own Redis keys (cleared here as always) it
+	empties this worker's site and request caches, which hold nothing about the user just
+	saved; rebuilding them costs about eleven queries per User. Other calls pass through.
+	"""
+
+	def clear_cache(user=None, doctype=None):
+		if user and not doctype:
+			frappe.cache_manager.clear_user_cache(user)
+			return
+		return original_clear_cache(user=user, doctype=doctype)
+
+	return clear_cache
+
+
+def _share_with_self_from_memory(original_share_with_self):
+	"""Frappe's ``User.share_with_self``, reading the User being saved from memory.
+
+	Sharing a new User with itself loads that User twice more (the DocShare's validation and
+	its ``follow_shared_documents`` lookup): six queries each, plus a Redis round trip, for
+	the document that is in memory and was just written. The DocShare, its "Shared" Comment
+	and any follow are created by Frappe's own code as always.
+	"""
+
+	def share_with_self(user):
+		with _serve_from_memory(user):
+			return original_share_with_self(user)
+
+	return share_with_self
+
+
+@contextmanager
+def _serve_from_memory(doc):
+	"""``frappe.get_doc``/``get_cached_doc`` of exactly (doc.doctype, doc.name) return ``doc``."""
+	original_get_doc, original_get_cached_doc = frappe.get_doc, frappe.get_cached_doc
+
+	def serving(original):
+		def get(*args, **kwargs):
+			if not kwargs and args == (doc.doctype, doc.name):
+				return doc
+			return original(*args, **kwargs)
+
+		return get
+
+	frappe.get_doc, frappe.get_cached_doc = serving(original_get_doc), serving(original_get_cached_doc)
+	try:
+		yield
+	finally:
+		frappe.get_doc, frappe.get_cached_doc = original_get_doc, original_get_cached_doc
 
 
 def _enqueue_user_side_effects(original_enqueue):

@@ -17,3 +17,12 @@ def batch_job_id(tracker_name: str, batch_number: int, generation: int = 0) -> s
 	"""
 	suffix = f"-r{generation}" if generation else ""
 	return f"verenigingen-accounts-{tracker_name}-b{batch_number}{suffix}"
+
+
+def may_take_more_batches(elapsed_seconds: float, job_timeout_seconds: float) -> bool:
+	"""Whether a batch job may go on with another waiting batch of its run.
+
+	Only in the first half of its timeout: the batch it takes on must finish well before
+	the queue kills the job.
+	"""
+	return elapsed_seconds < job_timeout_seconds / 2

@@ -14,12 +14,17 @@ DEFAULT_ROLE_GRANTS = ((ADMINISTRATOR_ROLE, MEMBER_ROLE), (MANAGER_ROLE, MEMBER_
 # this to Website Users with grantable roles.
 USER_PERMISSIONS = {0: ("read", "write", "create"), 1: ("read", "write")}
 
+# Frappe's create_contact looks every new User's Contact up by email; without an index that
+# scans all contact emails, once per account. A Property Setter keeps the index through migrate.
+CONTACT_EMAIL_INDEX = ("Contact Email", "email_id")
+
 
 def after_install() -> None:
 	ensure_roles()
 	ensure_member_role_profile()
 	ensure_settings()
 	ensure_user_permissions()
+	ensure_contact_email_index()
 	ensure_bulk_queue_configured()
 
 
@@ -36,6 +41,13 @@ def before_uninstall() -> None:
 		"Custom DocPerm", filters={"parent": "User", "role": ("in", (ADMINISTRATOR_ROLE, MANAGER_ROLE))}, pluck="name"
 	):
 		frappe.delete_doc("Custom DocPerm", name, force=True)
+	doctype, fieldname = CONTACT_EMAIL_INDEX
+	for name in frappe.get_all(
+		"Property Setter",
+		filters={"doc_type": doctype, "field_name": fieldname, "property": "search_index"},
+		pluck="name",
+	):
+		frappe.delete_doc("Property Setter", name, force=True)
 
 
 def ensure_roles() -> None:
@@ -77,3 +89,13 @@ def ensure_user_permissions() -> None:
 				add_permission("User", role, permlevel)
 			for ptype in ptypes:
 				update_permission_property("User", role, permlevel, ptype, 1, validate=False)
+
+
+def ensure_contact_email_index() -> None:
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+
+	doctype, fieldname = CONTACT_EMAIL_INDEX
+	if frappe.get_meta(doctype).get_field(fieldname).search_index:
+		return
+	make_property_setter(doctype, fieldname, "search_index", 1, "Check", validate_fields_for_doctype=False)
+	frappe.db.updatedb(doctype)

@@ -4,10 +4,11 @@ from unittest.mock import patch
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
+from frappe.utils import caching
 from frappe.utils.background_jobs import get_job, get_queue
 
 from verenigingen.account_creation import REQUEST, welcome_emails
-from verenigingen.account_creation.user_factory import new_member_user
+from verenigingen.account_creation.user_factory import new_member_user, quiet_user_side_effects
 from verenigingen.core.batching import batch_job_id
 from verenigingen.permissions import MEMBER_ROLE, MEMBER_ROLE_PROFILE
 from verenigingen.tests.factories import make_members, make_staff_user, no_user_throttle
@@ -75,6 +76,91 @@ class TestBulkSideEffects(FrappeTestCase):
 		contact = frappe.get_doc("Contact", {"user": bulk_user.name})
 		self.assertEqual((contact.first_name, contact.email_id), (member.first_name, member.email))
 		self.assertTrue(frappe.db.exists("Notification Settings", bulk_user.name))
+		# Shared with itself, with the "Shared" comment, exactly as Frappe does it.
+		self.assertEqual(self.self_shares(bulk_user.name), self.self_shares(normal_user.name))
+		self.assertEqual(self.self_shares(bulk_user.name), [{"read": 1, "write": 1, "share": 1, "submit": 0, "everyone": 0}])
+		self.assertEqual(self.shared_comments(bulk_user.name), 1)
+		self.assertEqual(self.shared_comments(normal_user.name), 1)
+
+	def self_shares(self, user: str) -> list[dict]:
+		return frappe.get_all("DocShare", filters={"share_doctype": "User", "share_name": user, "user": user},
+			fields=["read", "write", "share", "submit", "everyone"])
+
+	def shared_comments(self, user: str) -> int:
+		return frappe.db.count("Comment", {"reference_doctype": "User", "reference_name": user, "comment_type": "Shared"})
+
+	def test_user_cache_is_cleared_and_the_process_caches_are_kept(self):
+		user = "cache.probe@example.nl"
+		frappe.cache.hset("roles", user, ["Stale"])
+		caching._SITE_CACHE["verenigingen-probe"]["key"] = "kept"
+		real_clear_cache, real_get_doc = frappe.clear_cache, frappe.get_doc
+		with quiet_user_side_effects():
+			frappe.clear_cache(user=user)
+			self.assertIsNone(frappe.cache.hget("roles", user), "the user's own cache is cleared as always")
+			self.assertEqual(caching._SITE_CACHE["verenigingen-probe"]["key"], "kept")
+		self.assertIs(frappe.clear_cache, real_clear_cache)
+		self.assertIs(frappe.get_doc, real_get_doc)
+		frappe.clear_cache(user=user)  # Frappe's own again: the whole process cache goes
+		self.assertNotIn("verenigingen-probe", caching._SITE_CACHE)
+
+
+class TestWaitingBatches(FrappeTestCase):
+	"""A batch job goes on with batches whose jobs have not started; their own jobs then skip."""
+
+	def setUp(self):
+		self.manager = make_staff_user()
+		frappe.db.commit()
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		settings = frappe.get_single("Verenigingen Settings")
+		settings.bulk_worker_timeout = 3600
+		settings.save()
+		frappe.db.commit()
+
+	def queue_run(self, count: int) -> tuple[list[str], str, int]:
+		names = make_members(count)
+		frappe.set_user(self.manager.name)
+		summary = acm.queue_bulk_account_creation_for_members(frappe.as_json(names))
+		frappe.db.commit()
+		frappe.set_user("Administrator")
+		for number in range(1, summary["batches"] + 1):
+			get_job(batch_job_id(summary["tracker"], number)).delete()  # run in this process instead
+		return names, summary["tracker"], summary["batches"]
+
+	def run_job(self, tracker: str, number: int) -> dict:
+		requests = frappe.get_all(REQUEST, filters={"tracker": tracker, "batch_number": number}, pluck="name",
+			order_by="name")
+		frappe.set_user(self.manager.name)
+		try:
+			return acm.process_bulk_account_creation_batch(tracker, number, requests)
+		finally:
+			frappe.set_user("Administrator")
+
+	def test_the_first_job_takes_on_the_waiting_batches(self):
+		names, tracker, batches = self.queue_run(120)
+		self.assertEqual(batches, 3)
+		results = self.run_job(tracker, 1)
+		self.assertEqual(len(results), 120)
+		self.assertEqual(set(results.values()), {"Completed"})
+		for number in (2, 3):  # their own jobs come later and find nothing to claim
+			self.assertEqual(set(self.run_job(tracker, number).values()), {"Skipped"})
+		row = frappe.db.get_value("Bulk Operation Tracker", tracker,
+			["status", "successful", "processed", "batches_done"], as_dict=True)
+		self.assertEqual((row.status, row.successful, row.processed, row.batches_done), ("Completed", 120, 120, 3))
+		emails = frappe.get_all("Member", filters={"name": ("in", names)}, pluck="email")
+		self.assertEqual(frappe.db.count("User", {"name": ("in", emails)}), 120)
+
+	def test_late_in_its_timeout_a_job_takes_on_nothing_more(self):
+		settings = frappe.get_single("Verenigingen Settings")
+		settings.bulk_worker_timeout = 1  # half a second to take on more: batch 1 alone takes longer
+		settings.save()
+		frappe.db.commit()
+		_, tracker, _ = self.queue_run(60)
+		results = self.run_job(tracker, 1)
+		self.assertEqual(len(results), 50)
+		self.assertEqual(frappe.db.count(REQUEST, {"tracker": tracker, "status": "Queued"}), 10)
+		self.assertEqual(set(self.run_job(tracker, 2).values()), {"Completed"})
 
 
 class TestWelcomeEmailWaves(FrappeTestCase):

@@ -34,6 +34,15 @@ class TestInstall(FrappeTestCase):
 		self.assertEqual(settings.retry_schedule_minutes, "5, 15, 60, 240, 720, 1440")
 		self.assertIn(("Verenigingen Manager", MEMBER_ROLE), [(r.requester_role, r.grantable_role) for r in settings.role_grants])
 
+	def test_contact_email_is_indexed_and_stays_indexed_through_a_schema_sync(self):
+		self.assertTrue(frappe.db.get_column_index("tabContact Email", "email_id", unique=False))
+		install.ensure_contact_email_index()  # idempotent
+		self.assertEqual(frappe.db.count("Property Setter", {"doc_type": "Contact Email", "field_name": "email_id",
+			"property": "search_index"}), 1)
+		frappe.clear_cache(doctype="Contact Email")
+		frappe.db.updatedb("Contact Email")  # what migrate does when the DocType changes
+		self.assertTrue(frappe.db.get_column_index("tabContact Email", "email_id", unique=False))
+
 	def test_bulk_queue_is_in_common_site_config(self):
 		with open(bulk_queue.common_site_config_path()) as f:
 			config = json.load(f)
