@@ -10,7 +10,8 @@ from verenigingen.account_creation.tracker import is_cancel_requested, refresh_t
 from verenigingen.account_creation.user_factory import quiet_user_side_effects
 from verenigingen.core.batching import batch_job_id, may_take_more_batches
 
-# Live progress about once a second; the final refresh of every batch makes the counts exact.
+# Live progress about once a second (one recount for all workers); the final refresh of
+# every job makes the counts exact.
 REFRESH_INTERVAL_SECONDS = 1.0
 BATCH_JOB = "verenigingen.utils.account_creation_manager.process_bulk_account_creation_batch"
 REQUEST_JOB = "verenigingen.utils.account_creation_manager.process_account_creation_request"
@@ -83,7 +84,7 @@ def process_requests(tracker_name: str, request_names: list[str], results: dict)
 			continue
 		results[request_name] = run_as_requester(request_name, claimable[request_name])
 		if time.monotonic() - last_refresh >= REFRESH_INTERVAL_SECONDS:
-			refresh_tracker(tracker_name)
+			refresh_tracker(tracker_name, unless_refreshed_within=REFRESH_INTERVAL_SECONDS)
 			last_refresh = time.monotonic()
 			# Cancelled requests are skipped by their claim anyway; this just stops early.
 			if is_cancel_requested(tracker_name):

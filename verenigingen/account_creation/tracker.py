@@ -51,15 +51,22 @@ def read_counts(tracker_name: str) -> RequestCounts:
 	return RequestCounts(**{key: int(value) for key, value in row.items()})
 
 
-def refresh_tracker(tracker_name: str) -> dict:
-	"""Recompute counts, batches, status, rate and ETA; freeze them once finished. Commits."""
+def refresh_tracker(tracker_name: str, unless_refreshed_within: float | None = None) -> dict:
+	"""Recompute counts, batches, status, rate and ETA; freeze them once finished. Commits.
+
+	With ``unless_refreshed_within`` (seconds) it does nothing when the tracker was written
+	that recently, so several workers' live updates cost one recount, not one each.
+	"""
 	now = now_datetime()
 	# Lock the tracker row so two workers finishing at once write in turn.
 	current = frappe.db.get_value(
-		TRACKER, tracker_name, ["status", "started_at", "finished_at", "cancel_requested"], as_dict=True,
+		TRACKER, tracker_name, ["status", "started_at", "finished_at", "cancel_requested", "modified"], as_dict=True,
 		for_update=True,
 	)
 	if not current:
+		return {}
+	if unless_refreshed_within and (now - current.modified).total_seconds() < unless_refreshed_within:
+		frappe.db.commit()  # release the row lock at once
 		return {}
 	counts = read_counts(tracker_name)
 	status = bulk_progress.derive_status(counts, bool(current.cancel_requested))

@@ -7,7 +7,7 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.background_jobs import get_job
 
-from verenigingen.account_creation import REQUEST, retry
+from verenigingen.account_creation import REQUEST, retry, tracker
 from verenigingen.core.batching import batch_job_id
 from verenigingen.tests.factories import make_members, make_staff_user, user_count_for
 from verenigingen.tests.workers import BulkWorkers, wait_for_tracker
@@ -55,6 +55,18 @@ class TestBulkQueueing(BulkTestCase):
 		self.assertEqual((again["queued"], again["refused"]), (0, 3))
 		job.delete()
 		acm.cancel_bulk_operation(summary["tracker"])
+
+
+	def test_live_refreshes_of_several_workers_recount_once(self):
+		summary = self.queue_bulk(make_members(2))
+		get_job(batch_job_id(summary["tracker"], 1)).delete()
+		tracker_name = summary["tracker"]
+		frappe.db.set_value(REQUEST, {"tracker": tracker_name}, "status", "Completed")
+		frappe.db.set_value("Bulk Operation Tracker", tracker_name, "modified", frappe.utils.now_datetime())
+		self.assertEqual(tracker.refresh_tracker(tracker_name, unless_refreshed_within=60), {})
+		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker_name, "processed"), 0)
+		self.assertEqual(tracker.refresh_tracker(tracker_name)["processed"], 2)  # the final refresh always counts
+		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker_name, "status"), "Completed")
 
 
 class TestBulkWithWorkers(BulkTestCase):
