@@ -5,10 +5,11 @@
 
 Creates N members, runs the bulk path (queue_bulk_account_creation_for_members) with two
 bulk workers and waits for the tracker to finish; then, in the same run, times the raw ORM
-loop (frappe.new_doc("User").insert() in one process, with the site-cache flush, throttle and
-side-effect jobs handled the same way) on a fresh set of members. Prints accounts/s for both,
-their ratio, wall time, the workers' peak RSS growth and the jobs left on the default queue.
-Not part of CI: it writes thousands of Users into the site.
+loop (frappe.new_doc("User").insert() in one process, with Frappe's User side effects handled
+the same way: user_factory.quiet_user_side_effects) on a fresh set of members. Prints
+accounts/s for both, their ratio, wall time, the workers' peak RSS growth and the jobs left on
+the default queue. Not part of CI: it writes thousands of Users into the site; a new site
+gives the figures an association would see.
 """
 
 import threading
