@@ -10,7 +10,7 @@ from frappe.utils.background_jobs import get_job
 from verenigingen.account_creation import REQUEST, retry, tracker
 from verenigingen.core.batching import batch_job_id
 from verenigingen.tests.factories import make_members, make_staff_user, user_count_for
-from verenigingen.tests.workers import BulkWorkers, wait_for_tracker
+from verenigingen.tests.workers import BulkWorkers, WithBulkWorkers, wait_for_tracker
 from verenigingen.utils import account_creation_manager as acm
 
 
@@ -69,17 +69,7 @@ class TestBulkQueueing(BulkTestCase):
 		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker_name, "status"), "Completed")
 
 
-class TestBulkWithWorkers(BulkTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.workers = BulkWorkers(2).start()
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.workers.stop()
-		super().tearDownClass()
-
+class TestBulkWithWorkers(WithBulkWorkers, BulkTestCase):
 	def test_bulk_sizes_complete_with_exact_counts(self):
 		for size in (1, 49, 50, 51, 101):
 			with self.subTest(size=size):

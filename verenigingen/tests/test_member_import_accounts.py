@@ -15,7 +15,7 @@ from verenigingen.tests.import_factories import (
 	make_import,
 	sample_bytes,
 )
-from verenigingen.tests.workers import BulkWorkers, wait_for_tracker
+from verenigingen.tests.workers import WithBulkWorkers, wait_for_tracker
 from verenigingen.utils.mijnrood_import import get_import_progress
 
 # valid sample rows whose Mijnrood status "Opgezegd" does not allow a login
@@ -59,17 +59,7 @@ class TestAccountsQueued(AccountsTestCase):
 		self.assertEqual(frappe.db.count(REQUEST, {"member": ("in", self.member_ids)}), ELIGIBLE)
 
 
-class TestAccountsCreated(AccountsTestCase):
-	@classmethod
-	def setUpClass(cls):
-		super().setUpClass()
-		cls.workers = BulkWorkers(2).start()
-
-	@classmethod
-	def tearDownClass(cls):
-		cls.workers.stop()
-		super().tearDownClass()
-
+class TestAccountsCreated(WithBulkWorkers, AccountsTestCase):
 	def test_import_with_accounts_creates_users_through_the_bulk_path(self):
 		doc = self.import_as_manager()
 		tracker = wait_for_tracker(doc.bulk_operation_tracker, timeout=300)

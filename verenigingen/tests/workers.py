@@ -59,6 +59,20 @@ class BulkWorkers:
 		self.processes = []
 
 
+class WithBulkWorkers:
+	"""Test-class mixin: two real `bulk` workers serve the whole class."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.workers = BulkWorkers(2).start()
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.workers.stop()
+		super().tearDownClass()
+
+
 def wait_for_tracker(tracker_name: str, timeout: float = 300, until=None) -> dict:
 	"""Poll the tracker (committed state) until it finishes or ``until(doc)`` holds."""
 	deadline = time.monotonic() + timeout
