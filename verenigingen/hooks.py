@@ -26,6 +26,11 @@ doc_events = {
 	"User": {
 		"validate": "verenigingen.account_creation.user_guard.validate_user_roles",
 	},
+	# A member account's Contact skips Frappe's Gravatar request (account_creation/member_contact.py).
+	"Contact": {
+		"before_validate": "verenigingen.account_creation.member_contact.before_contact_validate",
+		"validate": "verenigingen.account_creation.member_contact.after_contact_validate",
+	},
 }
 
 # Scheduled tasks

@@ -119,6 +119,12 @@ def mark_started(tracker_name: str) -> None:
 	frappe.db.commit()
 
 
+def run_single(request_name: str) -> str:
+	"""Job body of a single request: the same User side-effect handling as a bulk batch."""
+	with quiet_user_side_effects():
+		return run_as_requester(request_name)
+
+
 def run_as_requester(request_name: str, requester: str | None = None) -> str:
 	"""Process a request with the permissions of the user who asked for it."""
 	job_user = frappe.session.user

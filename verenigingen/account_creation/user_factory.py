@@ -4,8 +4,9 @@ Frappe v15's User.insert has side effects that are fine one at a time and ruinou
 thousand (see docs/account-creation.md): every save clears the whole site cache through
 ``ask_pass_update``; creation is throttled at 60 per minute; each insert queues a
 ``create_contact`` job and a ``update_gravatar`` job (an HTTP call) on the default queue.
-``quiet_user_side_effects`` handles each on purpose for one bulk job, so every User still
-ends up as a normally created one (Contact included, defaults applied).
+``quiet_user_side_effects`` handles each on purpose for every member-account job (a bulk
+batch or a single request), so every User still ends up as a normally created one (Contact
+included, defaults applied) and no request leaves the site for it (member_contact.py).
 """
 
 from contextlib import contextmanager
@@ -13,6 +14,8 @@ from contextlib import contextmanager
 import frappe
 import frappe.cache_manager
 from frappe.core.doctype.user import user as user_module
+
+from verenigingen.account_creation.member_contact import member_contact_scope
 
 CREATE_CONTACT = "frappe.core.doctype.user.user.create_contact"
 UPDATE_GRAVATAR = "frappe.core.doctype.user.user.update_gravatar"
@@ -55,7 +58,7 @@ def without_creation_throttle():
 
 @contextmanager
 def quiet_user_side_effects():
-	"""For one bulk job: no site-cache flush, no throttle, Contact inline, no gravatar call."""
+	"""For a member-account job: no site-cache flush, no throttle, Contact inline, no Gravatar request."""
 	original_ask_pass_update = user_module.ask_pass_update
 	original_enqueue = frappe.enqueue
 	original_clear_cache = frappe.clear_cache
@@ -147,7 +150,8 @@ def _enqueue_user_side_effects(original_enqueue):
 			# created atomically with its User and no job lands on the default queue.
 			kwargs.pop("enqueue_after_commit", None)
 			kwargs.pop("now", None)
-			return frappe.call(method, **kwargs)
+			with member_contact_scope():
+				return frappe.call(method, **kwargs)
 		if method == UPDATE_GRAVATAR:
 			return None  # an HTTP call per member; members upload their own picture
 		return original_enqueue(method, *args, **kwargs)

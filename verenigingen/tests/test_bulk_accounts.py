@@ -1,7 +1,6 @@
 """Bulk account creation on real `bench worker --queue bulk` processes."""
 
 import math
-import time
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -9,6 +8,7 @@ from frappe.utils.background_jobs import get_job
 
 from verenigingen.account_creation import REQUEST, retry, tracker
 from verenigingen.core.batching import batch_job_id
+from verenigingen.tests.blocking import hold_member_locks, requests_of_members, wait_until_processing
 from verenigingen.tests.factories import make_members, make_staff_user, user_count_for
 from verenigingen.tests.workers import BulkWorkers, WithBulkWorkers, wait_for_tracker
 from verenigingen.utils import account_creation_manager as acm
@@ -86,31 +86,36 @@ class TestBulkWithWorkers(WithBulkWorkers, BulkTestCase):
 				self.assert_every_member_has_one_user(names)
 
 	def test_cancel_stops_remaining_requests(self):
+		"""The run is held at its fifth member by construction, cancelled, then let go."""
 		names = make_members(40)
-		summary = self.queue_bulk(names, batch_size=40)
-		wait_for_tracker(summary["tracker"], until=lambda t: t.successful >= 2)
-		frappe.set_user(self.manager.name)
-		acm.cancel_bulk_operation(summary["tracker"])
-		frappe.db.commit()
+		frappe.db.commit()  # the members must be visible to the connection that locks them
+		with hold_member_locks([names[4]]):
+			summary = self.queue_bulk(names, batch_size=40)
+			wait_until_processing(requests_of_members([names[4]]))
+			frappe.set_user(self.manager.name)
+			acm.cancel_bulk_operation(summary["tracker"])
+			frappe.db.commit()
 		tracker = wait_for_tracker(summary["tracker"])
 		self.assertEqual(tracker.status, "Cancelled")
-		self.assertGreater(tracker.cancelled, 0)
-		self.assertEqual(tracker.successful + tracker.cancelled + tracker.failed, 40)
-		self.assertEqual(frappe.db.count("Member", {"name": ("in", names), "user": ("is", "set")}), tracker.successful)
+		self.assertEqual((tracker.successful, tracker.cancelled, tracker.failed), (5, 35, 0))
+		self.assertEqual(frappe.db.count("Member", {"name": ("in", names), "user": ("is", "set")}), 5)
 
 
 class TestWorkerKilled(BulkTestCase):
 	def test_sigkill_mid_batch_then_recovery(self):
+		"""Both workers are held mid-batch by construction (a locked member), killed, then recovered."""
 		names = make_members(60)
+		frappe.db.commit()  # the members must be visible to the connection that locks them
+		held = [names[2], names[32]]  # the third member of each batch of 30
 		workers = BulkWorkers(2).start()
 		try:
-			summary = self.queue_bulk(names, batch_size=30)
-			wait_for_tracker(summary["tracker"], until=lambda t: t.successful >= 5, timeout=120)
-			workers.kill()
+			with hold_member_locks(held):
+				summary = self.queue_bulk(names, batch_size=30)
+				wait_until_processing(requests_of_members(held))
+				workers.kill()
 			frappe.db.rollback()
 			stranded = frappe.db.count(REQUEST, {"tracker": summary["tracker"], "status": ("in", ("Queued", "Processing"))})
-			self.assertGreater(stranded, 0, "the kill must land mid-run")
-			time.sleep(1)
+			self.assertGreaterEqual(stranded, 2 * 28, "each batch stops at its held member")
 			retry.recover_stuck_requests(0)
 			frappe.db.commit()
 			workers = BulkWorkers(2).start()

@@ -11,14 +11,40 @@ from frappe.utils import get_bench_path
 from verenigingen.account_creation import TRACKER
 from verenigingen.core.bulk_progress import FINISHED_STATUSES
 
+# Frappe's execute_job sets frappe.flags.in_test when CI is in a worker's environment, which
+# switches off side effects production has (Gravatar look-ups, password checks, versions).
+TEST_ONLY_ENVIRONMENT = ("CI",)
+NETWORK_GUARD_PATH = os.path.join(os.path.dirname(__file__), "network_guard")
 
-def start_bench_process(args: list[str], log_name: str) -> subprocess.Popen:
+
+def production_environment(**extra: str) -> dict[str, str]:
+	"""This process's environment without the variables that make Frappe behave as in a test."""
+	env = {key: value for key, value in os.environ.items() if key not in TEST_ONLY_ENVIRONMENT}
+	env.update(extra)
+	return env
+
+
+def network_guarded_environment(log_path: str) -> dict[str, str]:
+	"""A production environment whose Python processes refuse and record non-local network requests."""
+	path = os.pathsep.join(filter(None, [NETWORK_GUARD_PATH, os.environ.get("PYTHONPATH")]))
+	return production_environment(PYTHONPATH=path, VERENIGINGEN_NETWORK_GUARD_LOG=log_path)
+
+
+def start_bench_process(args: list[str], log_name: str, env: dict[str, str] | None = None) -> subprocess.Popen:
 	"""Run ``frappe <args>`` from this bench's sites folder, in a process group of its own."""
 	bench = get_bench_path()
 	command = [os.path.join(bench, "env", "bin", "python"), "-m", "frappe.utils.bench_helper", "frappe", *args]
 	log = open(os.path.join(bench, "logs", log_name), "ab")  # noqa: SIM115 - the child keeps writing to it
 	return subprocess.Popen(command, cwd=os.path.join(bench, "sites"), stdout=log, stderr=subprocess.STDOUT,
-		start_new_session=True)
+		start_new_session=True, env=env)
+
+
+def record_worker_flags(path: str) -> None:
+	"""Job body for tests: write the flags this worker runs jobs with (no test flags in production)."""
+	import json
+
+	with open(path, "w", encoding="utf-8") as out:
+		json.dump({"in_test": bool(frappe.flags.in_test), "CI": "CI" in os.environ, "pid": os.getpid()}, out)
 
 
 class BulkWorkers:
@@ -26,14 +52,17 @@ class BulkWorkers:
 
 	queue = "bulk"
 
-	def __init__(self, count: int = 2):
+	def __init__(self, count: int = 2, queue: str | None = None, env: dict[str, str] | None = None):
 		self.count = count
+		self.queue = queue or self.queue
+		self.env = env
 		self.processes: list[subprocess.Popen] = []
 
 	def start(self) -> "BulkWorkers":
 		for _ in range(self.count):
 			self.processes.append(
-				start_bench_process(["worker", "--queue", self.queue], f"verenigingen-test-{self.queue}-workers.log")
+				start_bench_process(["worker", "--queue", self.queue], f"verenigingen-test-{self.queue}-workers.log",
+					self.env)
 			)
 		return self
 

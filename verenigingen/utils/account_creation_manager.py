@@ -96,7 +96,7 @@ def _default_roles() -> tuple[list[str], str | None]:
 
 def process_account_creation_request(request_name: str) -> str:
 	"""Job entry point for a single request (short queue)."""
-	return batches.run_as_requester(request_name)
+	return batches.run_single(request_name)
 
 
 def process_bulk_account_creation_batch(tracker_name: str, batch_number: int, request_names: list[str]) -> dict:
