@@ -1,0 +1,52 @@
+"""verenigingen.core.system_figures"""
+
+import pytest
+
+from verenigingen.core.system_figures import (
+	DEGRADED,
+	DOWN,
+	OK,
+	CpuSample,
+	HealthFacts,
+	cpu_percent_between,
+	health_status,
+)
+
+
+def test_cpu_percent_from_two_samples():
+	assert cpu_percent_between(CpuSample(100.0, 10.0, 40.0), CpuSample(110.0, 15.0, 60.0)) == 25.0
+
+
+@pytest.mark.parametrize(
+	"earlier, later",
+	[
+		(None, CpuSample(1.0, 1.0, 2.0)),  # first call: unknown, never 0
+		(CpuSample(1.0, 1.0, 2.0), CpuSample(1.0, 1.0, 2.0)),  # no time passed
+		(CpuSample(0.0, 1.0, 2.0), CpuSample(3600.0, 2.0, 9.0)),  # too old to say anything about now
+	],
+)
+def test_cpu_percent_unknown(earlier, later):
+	assert cpu_percent_between(earlier, later) is None
+
+
+def facts(**changes):
+	values = {"database": True, "redis_cache": True, "redis_queue": True, "scheduler_enabled": True,
+		"bulk_backlog_without_workers": False, "open_critical_alerts": 0}
+	values.update(changes)
+	return HealthFacts(**values)
+
+
+@pytest.mark.parametrize(
+	"changes, status",
+	[
+		({}, OK),
+		({"scheduler_enabled": None}, OK),
+		({"database": False}, DOWN),
+		({"redis_queue": False, "scheduler_enabled": False}, DOWN),
+		({"scheduler_enabled": False}, DEGRADED),
+		({"bulk_backlog_without_workers": True}, DEGRADED),
+		({"open_critical_alerts": 2}, DEGRADED),
+	],
+)
+def test_health_status(changes, status):
+	assert health_status(facts(**changes)) == status

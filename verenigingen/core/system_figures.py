@@ -1,0 +1,52 @@
+"""Figures for outside tools: CPU use from two samples, and the overall health status.
+
+Pure: the shell samples /proc (through psutil), the database and Redis and passes plain values.
+"""
+
+from dataclasses import dataclass
+
+OK = "ok"
+DEGRADED = "degraded"
+DOWN = "down"
+
+# A CPU sample older than this says nothing about now: report unknown instead.
+MAX_CPU_SAMPLE_AGE_SECONDS = 15 * 60
+
+
+@dataclass(frozen=True)
+class CpuSample:
+	"""Cumulative CPU seconds of the machine (``busy`` excludes idle and iowait) at ``taken_at``."""
+
+	taken_at: float
+	busy: float
+	total: float
+
+
+def cpu_percent_between(earlier: CpuSample | None, later: CpuSample) -> float | None:
+	"""Busy share of the CPU time between two samples; None when there is no usable earlier one."""
+	if earlier is None:
+		return None
+	age = later.taken_at - earlier.taken_at
+	spent = later.total - earlier.total
+	if age <= 0 or age > MAX_CPU_SAMPLE_AGE_SECONDS or spent <= 0:
+		return None
+	return round(max(0.0, min(100.0, (later.busy - earlier.busy) * 100 / spent)), 1)
+
+
+@dataclass(frozen=True)
+class HealthFacts:
+	database: bool
+	redis_cache: bool
+	redis_queue: bool
+	scheduler_enabled: bool | None
+	bulk_backlog_without_workers: bool
+	open_critical_alerts: int | None
+
+
+def health_status(facts: HealthFacts) -> str:
+	"""down when the database or Redis cannot be reached; degraded when work would not get done."""
+	if not (facts.database and facts.redis_cache and facts.redis_queue):
+		return DOWN
+	if facts.scheduler_enabled is False or facts.bulk_backlog_without_workers or facts.open_critical_alerts:
+		return DEGRADED
+	return OK
