@@ -55,3 +55,26 @@ def make_members(count: int, **values) -> list[str]:
 
 def user_count_for(email: str) -> int:
 	return frappe.db.count("User", {"name": email.lower()})
+
+
+OUTGOING_ACCOUNT = "Verenigingen Test Outgoing"
+
+
+def make_default_outgoing_email_account() -> str:
+	"""The site's default outgoing Email Account (never contacted: tests queue mail, never send it)."""
+	frappe.db.set_value("Email Account", {"default_outgoing": 1}, "default_outgoing", 0)
+	if frappe.db.exists("Email Account", OUTGOING_ACCOUNT):
+		frappe.db.set_value("Email Account", OUTGOING_ACCOUNT, {"enable_outgoing": 1, "default_outgoing": 1})
+	else:
+		frappe.get_doc(
+			{
+				"doctype": "Email Account",
+				"email_account_name": OUTGOING_ACCOUNT,
+				"email_id": "leden@example.nl",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"no_smtp_authentication": 1,
+			}
+		).insert()
+	return OUTGOING_ACCOUNT

@@ -1,0 +1,158 @@
+"""Alert rules: fingerprints, severity order, cooldown, thresholds and masked context."""
+
+import json
+from datetime import datetime, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from verenigingen.core import alert_rules as rules
+from verenigingen.core.masking import mask_iban
+
+NOW = datetime(2026, 12, 2, 9, 0, 0)
+
+
+def test_fingerprint_is_stable_and_tells_conditions_apart():
+	"""Same type and key, same fingerprint; another key or type, another one."""
+	assert rules.fingerprint("error_log_rate", "hour") == rules.fingerprint("error_log_rate", "hour")
+	assert rules.fingerprint("error_log_rate", "hour") != rules.fingerprint("error_log_rate", "day")
+	assert rules.fingerprint("a", "bc") != rules.fingerprint("ab", "c")
+	assert rules.fingerprint("slow_query") == rules.fingerprint("slow_query", "")
+	assert len(rules.fingerprint("x", "y")) == 32
+
+
+@given(st.text(), st.text())
+def test_fingerprint_fits_its_field(alert_type, key):
+	"""Any type and key give 32 hex characters (the Data field holds 140)."""
+	value = rules.fingerprint(alert_type, key)
+	assert len(value) == 32 and set(value) <= set("0123456789abcdef")
+
+
+def test_severity_order():
+	"""Info < Warning < Critical; unknown severities are refused."""
+	assert [rules.severity_rank(s) for s in rules.SEVERITIES] == [0, 1, 2]
+	assert rules.at_least("Critical", "Warning") and rules.at_least("Warning", "Warning")
+	assert not rules.at_least("Info", "Warning")
+	assert rules.at_least("Warning", "") and not rules.at_least("Info", None)
+	with pytest.raises(ValueError):
+		rules.severity_rank("Fatal")
+
+
+@pytest.mark.parametrize(
+	("last", "cooldown", "over"),
+	[
+		(None, 60, True),
+		(NOW - timedelta(minutes=59), 60, False),
+		(NOW - timedelta(minutes=60), 60, True),
+		(NOW - timedelta(minutes=1), 0, True),
+		(NOW - timedelta(minutes=1), None, True),
+	],
+)
+def test_cooldown(last, cooldown, over):
+	"""An e-mail may go out again once the cooldown has fully passed."""
+	assert rules.cooldown_over(last, NOW, cooldown) is over
+
+
+def test_should_email_needs_recipients_severity_and_cooldown():
+	"""Each of the three conditions alone can hold the e-mail back."""
+	assert rules.should_email("Warning", "Warning", None, NOW, 60)
+	assert not rules.should_email("Warning", "Warning", None, NOW, 60, has_recipients=False)
+	assert not rules.should_email("Info", "Warning", None, NOW, 60)
+	assert not rules.should_email("Critical", "Info", NOW - timedelta(minutes=5), NOW, 60)
+
+
+@pytest.mark.parametrize(
+	("value", "threshold", "crossed"),
+	[
+		(50, 50, True),
+		(49, 50, False),
+		(0, 1, False),
+		(1, 1, True),
+		(1000, 0, False),
+		(5, None, False),
+		(None, 5, False),
+	],
+)
+def test_threshold_crossed(value, threshold, crossed):
+	"""At or above the threshold counts; a threshold of 0 or empty switches the check off."""
+	assert rules.threshold_crossed(value, threshold) is crossed
+
+
+def test_threshold_undercut():
+	"""Minimums: below counts, equal does not, 0 switches off."""
+	assert rules.threshold_undercut(14.9, 15) and not rules.threshold_undercut(15, 15)
+	assert not rules.threshold_undercut(0, 0) and not rules.threshold_undercut(None, 15)
+
+
+def test_severity_for_count_escalates_from_twice_the_threshold():
+	"""Warning when crossed, Critical from twice the threshold."""
+	assert rules.severity_for_count(50, 50) == "Warning"
+	assert rules.severity_for_count(99, 50) == "Warning"
+	assert rules.severity_for_count(100, 50) == "Critical"
+	assert rules.severity_for_count(3, 1, base="Critical") == "Critical"
+
+
+def test_parse_recipients():
+	"""Comma, semicolon and newline separated; blanks, non-addresses and repeats dropped."""
+	text = "beheer@vereniging.nl, Penningmeester@vereniging.nl\n\nbeheer@vereniging.nl; nope ;"
+	assert rules.parse_recipients(text) == ["beheer@vereniging.nl", "penningmeester@vereniging.nl"]
+	assert rules.parse_recipients(None) == []
+
+
+def test_mask_context_masks_ibans_and_drops_bodies():
+	"""IBANs anywhere are masked, a field named iban always, message bodies removed."""
+	context = {
+		"iban": "NL91ABNA0417164300",
+		"member": {"note": "paid from NL91 ABNA 0417 1643 00", "ibans": ["DE89370400440532013000"]},
+		"email_body": "Beste Jan, ...",
+		"count": 3,
+		"ok": True,
+		"when": NOW,
+	}
+	masked = rules.mask_context(context)
+	text = json.dumps(masked, default=str)
+	assert "0417164300" not in text and "0417 1643" not in text and "0532013000" not in text
+	assert masked["iban"] == mask_iban("NL91ABNA0417164300")
+	assert masked["member"]["ibans"] == [mask_iban("DE89370400440532013000")]
+	assert masked["email_body"] == rules.REMOVED
+	assert masked["count"] == 3 and masked["ok"] is True
+	assert context["iban"] == "NL91ABNA0417164300"
+
+
+def test_context_json_is_masked_json():
+	"""Stored context is JSON of the masked values; no context is an empty object."""
+	assert json.loads(rules.context_json(None)) == {}
+	stored = rules.context_json({"iban": "NL91ABNA0417164300", "n": 1})
+	assert json.loads(stored) == {"iban": mask_iban("NL91ABNA0417164300"), "n": 1}
+
+
+def test_mask_text_masks_emails_and_ibans_and_cuts():
+	"""Query text in an alert shows no address or IBAN and stays short."""
+	sql = "select * from tabMember where email='jan.jansen@example.nl' or iban='NL91ABNA0417164300'"
+	masked = rules.mask_text(sql)
+	assert "jan.jansen" not in masked and "j***@example.nl" in masked
+	assert "0417164300" not in masked
+	assert len(rules.mask_text("x" * 2000, limit=100)) == 100
+
+
+def test_defaults_are_switched_on():
+	"""Every numeric alert threshold has a positive default."""
+	numeric = {k: v for k, v in rules.ALERT_SETTING_DEFAULTS.items() if isinstance(v, int)}
+	assert numeric and all(v > 0 for v in numeric.values())
+	assert rules.ALERT_SETTING_DEFAULTS["alert_email_min_severity"] in rules.SEVERITIES
+
+
+def test_version_sets_reads_a_status_change():
+	"""Only a change *to* the value counts; other fields, added rows and bad JSON do not."""
+	changed = json.dumps({"changed": [["city", "Utrecht", "Zwolle"], ["status", "Active", "Terminated"]]})
+	assert rules.version_sets(changed, "status", "Terminated")
+	assert not rules.version_sets(changed, "status", "Active")
+	back = json.dumps({"changed": [["status", "Terminated", "Active"]]})
+	assert not rules.version_sets(back, "status", "Terminated")
+	note = json.dumps({"changed": [["note", "", "Terminated"]]})
+	assert not rules.version_sets(note, "status", "Terminated")
+	assert not rules.version_sets('{"added": [], "changed": []}', "status", "Terminated")
+	assert not rules.version_sets("not json", "status", "Terminated")
+	assert not rules.version_sets("[1, 2]", "status", "Terminated")
+	assert not rules.version_sets(None, "status", "Terminated")

@@ -1,0 +1,61 @@
+"""Public API for alerts: the checks (scheduler, ``bench execute``) and acknowledging/resolving alerts.
+
+Whitelisted methods check roles first: System Manager and Verenigingen Administrator may
+acknowledge and resolve; Verenigingen Manager may also read. The scheduler entries are not
+whitelisted: they run as Administrator, who may create alerts.
+"""
+
+import frappe
+from frappe import _
+
+from verenigingen.monitoring import ALERT, alerts
+from verenigingen.monitoring.alert_checks import AlertManager
+from verenigingen.permissions import ADMINISTRATOR_ROLE, require_roles, require_staff
+from verenigingen.utils.arguments import parse_int
+
+__all__ = [
+	"AlertManager",
+	"acknowledge_alert",
+	"get_active_alerts",
+	"resolve_alert",
+	"run_daily_checks",
+	"run_hourly_checks",
+]
+ALERT_HANDLER_ROLES = ("System Manager", ADMINISTRATOR_ROLE)
+DEFAULT_LIMIT = 50
+
+
+@frappe.whitelist(methods=["POST"])
+def acknowledge_alert(name: str) -> dict:
+	"""Mark an alert as being handled by the current user."""
+	require_roles(*ALERT_HANDLER_ROLES)
+	frappe.has_permission(ALERT, "write", name, throw=True)
+	return alerts.acknowledge(name)
+
+
+@frappe.whitelist(methods=["POST"])
+def resolve_alert(name: str) -> dict:
+	"""Close an alert by hand."""
+	require_roles(*ALERT_HANDLER_ROLES)
+	frappe.has_permission(ALERT, "write", name, throw=True)
+	return alerts.resolve(name)
+
+
+@frappe.whitelist()
+def get_active_alerts(limit=None) -> dict:
+	"""Open and Acknowledged alerts, most severe first."""
+	require_staff()
+	frappe.has_permission(ALERT, "read", throw=True)
+	limit = parse_int(limit, _("Limit")) or DEFAULT_LIMIT
+	rows = alerts.active_alerts(limit)
+	return {"alerts": rows, "count": len(rows)}
+
+
+def run_hourly_checks() -> dict:
+	"""Scheduler entry (hourly): error rate, slow queries, SEPA failures."""
+	return AlertManager().run_hourly_checks()
+
+
+def run_daily_checks() -> dict:
+	"""Scheduler entry (daily): member churn."""
+	return AlertManager().run_daily_checks()
