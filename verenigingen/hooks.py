@@ -41,4 +41,12 @@ scheduler_events = {
 		"* * * * *": ["verenigingen.utils.bulk_retry_processor.process_retry_queues"],
 		"*/5 * * * *": ["verenigingen.utils.account_creation_manager.send_welcome_email_wave"],
 	},
+	# Alert checks: Error Log rate, slow database queries, failed SEPA events (monitoring/alert_checks.py).
+	"hourly": [
+		"verenigingen.utils.alert_manager.run_hourly_checks",
+	],
+	# Alert checks: member churn, terminations over the last day (monitoring/alert_checks.py).
+	"daily": [
+		"verenigingen.utils.alert_manager.run_daily_checks",
+	],
 }
