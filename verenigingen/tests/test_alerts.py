@@ -24,6 +24,8 @@ from verenigingen.tests.factories import make_user
 from verenigingen.utils import alert_manager as api
 
 IBAN = "NL91ABNA0417164300"
+HOURLY = "verenigingen.utils.alert_manager.run_hourly_checks"
+DAILY = "verenigingen.utils.alert_manager.run_daily_checks"
 
 
 class TestRaiseAlert(AlertTestCase):
@@ -152,6 +154,16 @@ class TestRunCheck(AlertTestCase):
 		logged = set(frappe.get_all("Error Log", {"method": title}, pluck="name")) - before
 		delete_error_logs(logged)
 		self.assertEqual(len(logged), 1)
+
+	def test_scheduler_entries_are_registered_and_run(self):
+		"""hooks.py lists both entries; run as the scheduler does, every check reports ok."""
+		events = frappe.get_hooks("scheduler_events")
+		for frequency, path, count in (("hourly", HOURLY, 3), ("daily", DAILY, 1)):
+			with self.subTest(path=path):
+				self.assertIn(path, events[frequency])
+				results = frappe.get_attr(path)()
+				self.assertEqual(len(results), count)
+				self.assertTrue(all(result["ok"] for result in results.values()), results)
 
 
 class TestAlertPermissions(AlertTestCase):
