@@ -188,6 +188,21 @@ class TestAlertPermissions(AlertTestCase):
 				frappe.set_user("Administrator")
 		self.assertEqual(frappe.db.get_value(ALERT, self.name, "status"), "Open")
 
+	def test_doctype_permissions_per_role(self):
+		"""Create only for the roles app code runs as, delete only System Manager; no New in Desk."""
+		self.assertTrue(frappe.get_meta(ALERT).in_create)
+		allowed_by_role = {
+			"System Manager": {"read", "write", "create", "delete"},
+			ADMINISTRATOR_ROLE: {"read", "write", "create"},
+			MANAGER_ROLE: {"read"},
+			MEMBER_ROLE: set(),
+		}
+		for role, allowed in allowed_by_role.items():
+			user = make_user(roles=(role,), user_type="System User").name
+			for ptype in ("read", "write", "create", "delete"):
+				with self.subTest(role=role, ptype=ptype):
+					self.assertEqual(frappe.has_permission(ALERT, ptype, user=user), ptype in allowed)
+
 	def test_manager_reads_but_does_not_handle(self):
 		"""Verenigingen Manager sees active alerts, may not acknowledge, resolve or raise them."""
 		frappe.set_user(make_user(roles=(MANAGER_ROLE,), user_type="System User").name)
