@@ -16,10 +16,14 @@ before_uninstall = "verenigingen.setup.install.before_uninstall"
 # A "Verenigingen Member" sees only the Member record linked to their own User.
 permission_query_conditions = {
 	"Member": "verenigingen.permissions.member_query_conditions",
+	"SEPA Mandate": "verenigingen.sepa.permissions.mandate_query_conditions",
 }
 has_permission = {
 	"Member": "verenigingen.permissions.member_has_permission",
 	"User": "verenigingen.account_creation.user_guard.user_has_permission",
+	# Append-only: no role may create, change or delete a SEPA Audit Log row (verenigingen/sepa/audit.py).
+	"SEPA Audit Log": "verenigingen.sepa.audit.audit_log_has_permission",
+	"SEPA Mandate": "verenigingen.sepa.permissions.mandate_has_permission",
 }
 
 doc_events = {
@@ -49,4 +53,6 @@ scheduler_events = {
 	"daily": [
 		"verenigingen.utils.alert_manager.run_daily_checks",
 	],
+	# SEPA Audit Log rows older than the retention period (Verenigingen Settings) are removed.
+	"daily_long": ["verenigingen.utils.sepa_audit.purge_expired_audit_events"],
 }

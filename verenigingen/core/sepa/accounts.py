@@ -1,0 +1,55 @@
+"""Bank accounts: IBAN validation (python-stdnum), BIC derivation (schwifty), masking for logs."""
+
+from dataclasses import dataclass
+
+import schwifty
+from stdnum import iban as stdnum_iban
+from stdnum.exceptions import ValidationError
+
+from verenigingen.core.masking import mask_iban, mask_ibans_in_text
+
+__all__ = ["CheckedIban", "check_iban", "derive_bic", "mask_iban", "mask_ibans_in_text", "masked_details"]
+
+
+@dataclass(frozen=True)
+class CheckedIban:
+	"""An IBAN after checking: compact form when valid, else the reason it is not."""
+
+	compact: str
+	valid: bool
+	reason: str = ""
+
+	@property
+	def masked(self) -> str:
+		return mask_iban(self.compact)
+
+
+def check_iban(value: str | None) -> CheckedIban:
+	"""Compact and check an IBAN (country length and mod-97); never raises."""
+	compact = stdnum_iban.compact(value or "")
+	if not compact:
+		return CheckedIban("", False, "missing")
+	try:
+		return CheckedIban(stdnum_iban.validate(compact), True)
+	except ValidationError as exc:
+		return CheckedIban(compact, False, type(exc).__name__)
+
+
+def derive_bic(iban: str) -> str:
+	"""The BIC of the IBAN's bank from schwifty's offline registry; empty when unknown."""
+	try:
+		bic = schwifty.IBAN(iban).bic
+	except ValueError:  # schwifty raises subclasses of ValueError for unknown or bad IBANs
+		return ""
+	return str(bic) if bic else ""
+
+
+def masked_details(value):
+	"""Mask every IBAN-like text in a JSON-able structure (dict keys stay)."""
+	if isinstance(value, dict):
+		return {key: masked_details(item) for key, item in value.items()}
+	if isinstance(value, list | tuple):
+		return [masked_details(item) for item in value]
+	if isinstance(value, str):
+		return mask_ibans_in_text(value)
+	return value

@@ -1,0 +1,172 @@
+"""Mandates for thousands of members: a Bulk Operation Tracker run, batches on the `bulk` queue.
+
+The run's trace id is the tracker's name, so its audit events say which run they belong to, and
+the tracker's counts are derived from those events (one outcome event per member), never
+incremented: a repeated batch finds the mandate in place and records "Mandate Unchanged" for the
+same member, which the distinct count does not add twice.
+"""
+
+import frappe
+from frappe.utils import now_datetime
+
+from verenigingen.account_creation import BULK_QUEUE, TRACKER
+from verenigingen.account_creation.batches import mark_started
+from verenigingen.core import bulk_progress
+from verenigingen.core.batching import split_into_batches
+from verenigingen.core.masking import mask_ibans_in_text
+from verenigingen.core.sepa import mandates as rules
+from verenigingen.core.sepa.compliance import FAILED
+from verenigingen.member_import.failures import EXPECTED_ERRORS, failure_reason
+from verenigingen.sepa import MANDATE, MANDATE_CREATION
+from verenigingen.sepa.audit import record_event
+from verenigingen.sepa.mandates import (
+	MEMBER_FIELDS,
+	OUTCOME_ACTIONS,
+	REFUSED,
+	active_mandates,
+	ensure_mandate,
+)
+
+OPERATION_TYPE = "Mandate Creation"
+BATCH_JOB = "verenigingen.utils.sepa_mandates.process_mandate_batch"
+LOOKUP_CHUNK = 1000
+# planned actions worth a job: a mandate to make or amend, or an invalid IBAN to record as Failed
+WORK = (rules.CREATE, rules.AMEND)
+
+
+def members_needing_mandates(member_names: list[str]) -> list[str]:
+	"""The members whose stored values ask for a new or amended mandate, or carry an invalid IBAN."""
+	needing = []
+	for start in range(0, len(member_names), LOOKUP_CHUNK):
+		chunk = member_names[start : start + LOOKUP_CHUNK]
+		members = frappe.get_list(
+			"Member", filters={"name": ("in", chunk)}, fields=list(MEMBER_FIELDS), limit_page_length=0
+		)
+		active = active_mandates([m.name for m in members])
+		for member in members:
+			plan = rules.plan_mandate(member, active[member.name].iban if member.name in active else None)
+			if plan.action in WORK or (plan.action == rules.INELIGIBLE and plan.iban):
+				needing.append(member.name)
+	return needing
+
+
+def queue_mandate_run(
+	member_names: list[str], source_import: str | None = None, source_import_doctype: str | None = None
+) -> dict:
+	"""Create a tracker and enqueue batches for the members that need work; nothing when none do."""
+	frappe.has_permission(MANDATE, "create", throw=True)
+	names = members_needing_mandates(list(dict.fromkeys(member_names)))
+	if not names:
+		return {"tracker": None, "queued": 0, "batches": 0}
+	settings = frappe.get_cached_doc("Verenigingen Settings")
+	batch_size = settings.bulk_batch_size or 50
+	groups = split_into_batches(names, batch_size)
+	tracker = frappe.get_doc(
+		{
+			"doctype": TRACKER,
+			"operation_type": OPERATION_TYPE,
+			"status": bulk_progress.QUEUED,
+			"requested_by": frappe.session.user,
+			"total": len(names),
+			"batch_size": batch_size,
+			"batches_total": len(groups),
+			"priority": "Low",
+			"source_import_doctype": source_import_doctype if source_import else None,
+			"source_import": source_import,
+		}
+	).insert()
+	for number, group in enumerate(groups, 1):
+		frappe.enqueue(
+			BATCH_JOB,
+			queue=BULK_QUEUE,
+			timeout=settings.bulk_worker_timeout or 3600,
+			job_id=f"verenigingen-mandates-{tracker.name}-b{number}",
+			deduplicate=True,
+			enqueue_after_commit=True,
+			tracker_name=tracker.name,
+			member_names=group,
+		)
+	return {"tracker": tracker.name, "queued": len(names), "batches": len(groups)}
+
+
+def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
+	"""Job body: one member after another, each with its events in one transaction of its own."""
+	mark_started(tracker_name)
+	results = {}
+	for member_name in member_names:
+		frappe.db.savepoint("sepa_mandate")
+		try:
+			results[member_name] = ensure_mandate(member_name, trace_id=tracker_name, tracker=tracker_name)
+		except Exception as exc:  # noqa: BLE001 - one member's failure must not stop the batch
+			frappe.db.rollback(save_point="sepa_mandate")
+			results[member_name] = record_failure(member_name, exc, tracker_name)
+		# Commit per member: a mandate and its audit events stand or fall together, and a killed job
+		# leaves only whole members behind.
+		frappe.db.commit()
+	frappe.db.sql(
+		"update `tabBulk Operation Tracker` set batches_done = batches_done + 1 where name = %(name)s",
+		{"name": tracker_name},
+	)
+	refresh_run(tracker_name)
+	return results
+
+
+def record_failure(member_name: str, exc: Exception, tracker_name: str) -> str:
+	"""The member's outcome is Failed, with the reason; an unexpected error also goes to the Error Log."""
+	reason = failure_reason(exc)
+	frappe.clear_messages()
+	if not isinstance(exc, EXPECTED_ERRORS):
+		frappe.log_error(
+			title=f"SEPA mandate run {tracker_name}: member {member_name} failed",
+			message=mask_ibans_in_text(frappe.get_traceback()),
+			reference_doctype=TRACKER,
+			reference_name=tracker_name,
+		)
+	record_event(
+		MANDATE_CREATION,
+		REFUSED,
+		FAILED,
+		entity_name=f"Member {member_name}",
+		reference_doctype="Member",
+		reference_name=member_name,
+		details={"reason": reason},
+		trace_id=tracker_name,
+	)
+	return reason
+
+
+def read_run_counts(tracker_name: str, total: int) -> bulk_progress.RequestCounts:
+	"""Members with an outcome event in this run, split into failed and the rest."""
+	rows = frappe.db.sql(
+		"""select compliance_status = 'Failed' as failed, count(distinct entity_name)
+		from `tabSEPA Audit Log` where trace_id = %(trace)s and action in %(outcomes)s group by failed""",
+		{"trace": tracker_name, "outcomes": OUTCOME_ACTIONS},
+	)
+	by_kind = {int(failed): int(count) for failed, count in rows}
+	return bulk_progress.RequestCounts(total=total, successful=by_kind.get(0, 0), failed=by_kind.get(1, 0))
+
+
+def refresh_run(tracker_name: str) -> dict:
+	"""Recompute the run's counts, status, rate and ETA from its audit events. Commits."""
+	now = now_datetime()
+	current = frappe.db.get_value(
+		TRACKER, tracker_name, ["total", "started_at", "finished_at"], as_dict=True, for_update=True
+	)
+	counts = read_run_counts(tracker_name, current.total)
+	status = bulk_progress.derive_status(counts)
+	rate = bulk_progress.rate_per_minute(counts.processed, current.started_at, now)
+	values = {
+		"processed": counts.processed,
+		"successful": counts.successful,
+		"failed": counts.failed,
+		"status": status,
+		"rate_per_minute": rate or 0,
+	}
+	if status in bulk_progress.FINISHED_STATUSES:
+		values.update(finished_at=current.finished_at or now, eta=None)
+	else:
+		values["eta"] = bulk_progress.estimate_finish(counts.open, rate, now)
+	frappe.db.set_value(TRACKER, tracker_name, values, update_modified=True)
+	# Commit: the refresh is its own small transaction after the members'.
+	frappe.db.commit()
+	return values
