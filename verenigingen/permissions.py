@@ -11,9 +11,14 @@ MANAGER_ROLE = "Verenigingen Manager"
 MEMBER_ROLE = "Verenigingen Member"
 MEMBER_ROLE_PROFILE = "Verenigingen Member"
 
+SYSTEM_MANAGER_ROLE = "System Manager"
+
 APP_ROLES = (ADMINISTRATOR_ROLE, MANAGER_ROLE, MEMBER_ROLE)
+# Roles that may do everything the app offers: a System Manager is the site's own administrator
+# and expects to, so every check for Verenigingen Administrator goes through this set.
+ADMIN_ROLES = frozenset({SYSTEM_MANAGER_ROLE, ADMINISTRATOR_ROLE})
 # Roles that see and manage every member.
-STAFF_ROLES = frozenset({"System Manager", ADMINISTRATOR_ROLE, MANAGER_ROLE})
+STAFF_ROLES = ADMIN_ROLES | {MANAGER_ROLE}
 
 
 def is_staff(user: str | None = None) -> bool:
@@ -36,6 +41,19 @@ def require_roles(*roles: str) -> None:
 def require_staff() -> None:
 	"""Raise PermissionError unless the session user manages members."""
 	require_roles(*sorted(STAFF_ROLES))
+
+
+def require_admin() -> None:
+	"""Raise PermissionError unless the session user is a Verenigingen Administrator or System Manager."""
+	require_roles(*sorted(ADMIN_ROLES))
+
+
+def effective_roles(user: str) -> set[str]:
+	"""The user's roles; an admin role counts as Verenigingen Administrator (e.g. in the role grant rules)."""
+	roles = set(frappe.get_roles(user))
+	if user == "Administrator" or roles & ADMIN_ROLES:
+		roles.add(ADMINISTRATOR_ROLE)
+	return roles
 
 
 def member_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

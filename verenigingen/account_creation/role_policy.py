@@ -6,6 +6,7 @@ from frappe.utils.caching import request_cache
 
 from verenigingen.account_creation.errors import PermanentFailure
 from verenigingen.core.role_grants import NEVER_GRANTABLE, refused_roles
+from verenigingen.permissions import effective_roles
 
 
 @request_cache
@@ -38,7 +39,8 @@ def forget_cached_policy() -> None:
 def assert_grantable(roles: list[str], role_profile: str | None, requester: str) -> None:
 	"""Raise PermanentFailure when the requester may not grant a role (or the profile's roles)."""
 	requested = set(roles) | set(profile_roles(role_profile))
-	refused = refused_roles(requested, frappe.get_roles(requester), grant_rules(), desk_roles())
+	# A System Manager grants what a Verenigingen Administrator may (the rules name the app's roles).
+	refused = refused_roles(requested, effective_roles(requester), grant_rules(), desk_roles())
 	if refused:
 		raise PermanentFailure(
 			_("{0} may not grant these roles to a member account: {1}").format(requester, ", ".join(refused))

@@ -2,7 +2,13 @@
 
 import frappe
 
-from verenigingen.permissions import ADMINISTRATOR_ROLE, MANAGER_ROLE, MEMBER_ROLE, MEMBER_ROLE_PROFILE
+from verenigingen.permissions import (
+	ADMINISTRATOR_ROLE,
+	MANAGER_ROLE,
+	MEMBER_ROLE,
+	MEMBER_ROLE_PROFILE,
+	SYSTEM_MANAGER_ROLE,
+)
 from verenigingen.setup.bulk_queue import ensure_bulk_queue_configured
 
 # Members are Website Users: their role must not open the Desk.
@@ -14,6 +20,11 @@ DEFAULT_ROLE_GRANTS = ((ADMINISTRATOR_ROLE, MEMBER_ROLE), (MANAGER_ROLE, MEMBER_
 # this to Website Users with grantable roles.
 USER_PERMISSIONS = {0: ("read", "write", "create"), 1: ("read", "write")}
 
+# An API key and secret log in as their user. Staff hold User level 1 (for roles), where Frappe
+# keeps these, so they move to a level only System Managers hold (user_guard refuses writes too).
+USER_SECRET_FIELDS = ("api_key", "api_secret", "generate_keys")
+USER_SECRET_PERMLEVEL = 2
+
 # Frappe's create_contact looks every new User's Contact up by email; without an index that
 # scans all contact emails, once per account. A Property Setter keeps the index through migrate.
 CONTACT_EMAIL_INDEX = ("Contact Email", "email_id")
@@ -24,6 +35,7 @@ def after_install() -> None:
 	ensure_member_role_profile()
 	ensure_settings()
 	ensure_user_permissions()
+	ensure_user_secrets_for_system_managers()
 	ensure_contact_email_index()
 	ensure_bulk_queue_configured()
 
@@ -48,6 +60,15 @@ def before_uninstall() -> None:
 		pluck="name",
 	):
 		frappe.delete_doc("Property Setter", name, force=True)
+	for name in frappe.get_all(
+		"Property Setter",
+		filters={"doc_type": "User", "field_name": ("in", USER_SECRET_FIELDS), "property": "permlevel"},
+		pluck="name",
+	):
+		frappe.delete_doc("Property Setter", name, force=True)
+	secret_perms = {"parent": "User", "role": SYSTEM_MANAGER_ROLE, "permlevel": USER_SECRET_PERMLEVEL}
+	for name in frappe.get_all("Custom DocPerm", filters=secret_perms, pluck="name"):
+		frappe.delete_doc("Custom DocPerm", name, force=True)
 
 
 def ensure_roles() -> None:
@@ -89,6 +110,23 @@ def ensure_user_permissions() -> None:
 				add_permission("User", role, permlevel)
 			for ptype in ptypes:
 				update_permission_property("User", role, permlevel, ptype, 1, validate=False)
+
+
+def ensure_user_secrets_for_system_managers() -> None:
+	from frappe.custom.doctype.property_setter.property_setter import make_property_setter
+	from frappe.permissions import add_permission, update_permission_property
+
+	filters = {"parent": "User", "role": SYSTEM_MANAGER_ROLE, "permlevel": USER_SECRET_PERMLEVEL}
+	if not frappe.db.exists("Custom DocPerm", filters):
+		add_permission("User", SYSTEM_MANAGER_ROLE, USER_SECRET_PERMLEVEL)
+	for ptype in ("read", "write"):
+		update_permission_property("User", SYSTEM_MANAGER_ROLE, USER_SECRET_PERMLEVEL, ptype, 1, validate=False)
+	meta = frappe.get_meta("User")
+	for fieldname in USER_SECRET_FIELDS:
+		if meta.get_field(fieldname).permlevel != USER_SECRET_PERMLEVEL:
+			make_property_setter(
+				"User", fieldname, "permlevel", USER_SECRET_PERMLEVEL, "Int", validate_fields_for_doctype=False
+			)
 
 
 def ensure_contact_email_index() -> None:

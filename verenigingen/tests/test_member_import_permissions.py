@@ -1,4 +1,4 @@
-"""Only Verenigingen Administrator and Verenigingen Manager may read or run an import."""
+"""Only staff (Verenigingen Administrator, Verenigingen Manager, System Manager) may read or run an import."""
 
 import frappe
 from frappe.utils.background_jobs import get_job
@@ -20,11 +20,11 @@ class TestImportPermissions(ImportTestCase):
 		self.name = make_import(*sample_bytes("xlsx"))
 		self.outsiders = [
 			make_user(roles=(MEMBER_ROLE,)),
-			make_user(roles=("System Manager",), user_type="System User"),
 			make_user(roles=(), user_type="System User"),
 		]
 		self.staff = [
-			make_user(roles=(role,), user_type="System User") for role in (MANAGER_ROLE, ADMINISTRATOR_ROLE)
+			make_user(roles=(role,), user_type="System User")
+			for role in (MANAGER_ROLE, ADMINISTRATOR_ROLE, "System Manager")
 		]
 		frappe.db.commit()
 

@@ -13,9 +13,9 @@ from verenigingen.member_import.importer import run_import
 from verenigingen.member_import.messages import message_text
 from verenigingen.member_import.report import error_report
 from verenigingen.member_import.validation import run_validation
-from verenigingen.permissions import ADMINISTRATOR_ROLE, MANAGER_ROLE, require_roles
+from verenigingen.permissions import STAFF_ROLES, require_roles
 
-IMPORT_ROLES = (ADMINISTRATOR_ROLE, MANAGER_ROLE)
+IMPORT_ROLES = tuple(sorted(STAFF_ROLES))
 PROGRESS_FIELDS = (
 	"name",
 	"status",
