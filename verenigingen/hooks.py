@@ -27,8 +27,11 @@ has_permission = {
 }
 
 doc_events = {
+	# Staff create member Users; these keep them from granting roles or taking over a login.
 	"User": {
+		"before_validate": "verenigingen.account_creation.user_guard.refuse_login_changes",
 		"validate": "verenigingen.account_creation.user_guard.validate_user_roles",
+		"before_rename": "verenigingen.account_creation.user_guard.refuse_rename",
 	},
 	# A member account's Contact skips Frappe's Gravatar request (account_creation/member_contact.py).
 	"Contact": {
