@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verenigingen.core.batching import batch_job_id, may_take_more_batches, split_into_batches
+from verenigingen.core.batching import batch_job_id, may_take_more_batches, split_into_batches, tracker_of_batch_job
 
 
 @pytest.mark.parametrize("size, expected", [(1, [1]), (49, [49]), (50, [50]), (51, [50, 1]), (101, [50, 50, 1])])
@@ -39,3 +39,15 @@ def test_batch_job_ids_are_stable_and_distinct():
 def test_a_job_takes_more_batches_only_in_the_first_half_of_its_timeout(elapsed, timeout, expected):
 	"""A batch taken on late could still be running when the queue kills the job."""
 	assert may_take_more_batches(elapsed, timeout) is expected
+
+
+@pytest.mark.parametrize("tracker", ["BOT-00001", "BOT-2026-00017", "x-b3"])
+@pytest.mark.parametrize("generation", [0, 1733112000])
+def test_tracker_is_read_back_from_a_batch_job_id(tracker, generation):
+	"""Recovery finds which runs still have a job by reading the tracker from job ids."""
+	assert tracker_of_batch_job(batch_job_id(tracker, 12, generation)) == tracker
+
+
+@pytest.mark.parametrize("job_id", ["", "verenigingen-account-ACR-0001-a1", "frappe-job", "verenigingen-accounts-"])
+def test_other_job_ids_belong_to_no_tracker(job_id):
+	assert tracker_of_batch_job(job_id) is None

@@ -7,9 +7,14 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.account_creation.batches import enqueue_batch, enqueue_request, requeue_open_requests
+from verenigingen.account_creation.jobs import trackers_with_live_jobs
 from verenigingen.account_creation.tracker import refresh_tracker
 
 DUE_LIMIT = 2000
+# A run none of whose jobs is queued or running (Redis lost them, or their workers died) is
+# picked up again once its open requests have been untouched this long: longer than a request
+# can take, lock waits included (MariaDB's innodb_lock_wait_timeout is 50 s).
+LOST_JOB_GRACE_SECONDS = 90
 
 
 def select_due_requests(now=None, limit: int = DUE_LIMIT) -> list[dict]:
@@ -70,34 +75,47 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 	"""Requests left Processing by a killed worker go back to Queued and are enqueued again.
 
 	Safe to repeat: a request that finished in the meantime is no longer Processing, and a
-	claim only takes Queued requests, so nothing is processed twice.
+	claim only takes Queued requests, so nothing is processed twice. Runs whose jobs are all
+	gone (a flushed or restarted Redis, dead workers) are recovered after a short grace;
+	requests of runs that still have a live job only after ``stuck_after_minutes``.
 	"""
 	if stuck_after_minutes < 0:
 		raise ValueError("stuck_after_minutes must not be negative")
-	cutoff = now_datetime() - timedelta(minutes=stuck_after_minutes)
-	stuck = frappe.get_all(
-		REQUEST, filters={"status": "Processing", "modified": ("<=", cutoff)},
-		fields=["name", "tracker", "batch_number", "attempt_count", "priority"], limit_page_length=0,
-	)
+	now = now_datetime()
+	cutoff = now - timedelta(minutes=stuck_after_minutes)
+	lost_cutoff = now - timedelta(seconds=LOST_JOB_GRACE_SECONDS)
+	live = trackers_with_live_jobs()
+	stuck = [
+		row for row in processing_requests(max(cutoff, lost_cutoff))
+		if row.modified <= cutoff or (row.modified <= lost_cutoff and row.tracker not in live)
+	]
 	for row in stuck:
 		frappe.db.sql(
 			"""update `tabAccount Creation Request` set status = 'Queued', modified = %(now)s
-			where name = %(name)s and status = 'Processing' and modified <= %(cutoff)s""",
-			{"name": row.name, "now": now_datetime(), "cutoff": cutoff},
+			where name = %(name)s and status = 'Processing' and modified = %(modified)s""",
+			{"name": row.name, "now": now_datetime(), "modified": row.modified},
 		)
-	orphaned = stale_queued_trackers(cutoff)
-	trackers = {row.tracker for row in stuck if row.tracker} | set(orphaned)
+	orphaned = set(stale_queued_trackers(cutoff)) | (set(stale_queued_trackers(lost_cutoff)) - live)
+	trackers = {row.tracker for row in stuck if row.tracker} | orphaned
 	for tracker_name in trackers:
 		generation = int(now_datetime().timestamp())
 		requeue_open_requests(tracker_name, generation)
 	single = frappe.get_all(
-		REQUEST, filters={"status": "Queued", "modified": ("<=", cutoff), "tracker": ("is", "not set")},
+		REQUEST, filters={"status": "Queued", "modified": ("<=", max(cutoff, lost_cutoff)), "tracker": ("is", "not set")},
 		fields=["name", "attempt_count", "priority"], limit_page_length=0,
 	)
 	for row in [r for r in stuck if not r.tracker] + single:
-		# Same job id as the first enqueue of this attempt: a job still waiting is not doubled.
+		# Same job id as the first enqueue of this attempt: a job still waiting or running is not
+		# doubled (Frappe's deduplicate), a lost one is enqueued again.
 		enqueue_request(row.name, (row.attempt_count or 0) + 1, row.priority)
 	return len(stuck)
+
+
+def processing_requests(modified_before) -> list[dict]:
+	return frappe.get_all(
+		REQUEST, filters={"status": "Processing", "modified": ("<=", modified_before)},
+		fields=["name", "tracker", "batch_number", "attempt_count", "priority", "modified"], limit_page_length=0,
+	)
 
 
 def stale_queued_trackers(cutoff) -> list[str]:

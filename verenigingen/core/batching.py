@@ -1,6 +1,10 @@
 """Cutting a bulk run into batches and naming their jobs."""
 
+import re
 from collections.abc import Sequence
+
+BATCH_JOB_PREFIX = "verenigingen-accounts-"
+_BATCH_JOB_ID = re.compile(r"^verenigingen-accounts-(?P<tracker>.+)-b\d+(?:-r\d+)?$")
 
 
 def split_into_batches(items: Sequence[str], batch_size: int) -> list[list[str]]:
@@ -16,7 +20,13 @@ def batch_job_id(tracker_name: str, batch_number: int, generation: int = 0) -> s
 	``generation`` changes when recovery re-enqueues a batch whose job was lost.
 	"""
 	suffix = f"-r{generation}" if generation else ""
-	return f"verenigingen-accounts-{tracker_name}-b{batch_number}{suffix}"
+	return f"{BATCH_JOB_PREFIX}{tracker_name}-b{batch_number}{suffix}"
+
+
+def tracker_of_batch_job(job_id: str) -> str | None:
+	"""The tracker a batch job id belongs to, or None for any other job."""
+	match = _BATCH_JOB_ID.match(job_id or "")
+	return match.group("tracker") if match else None
 
 
 def may_take_more_batches(elapsed_seconds: float, job_timeout_seconds: float) -> bool:

@@ -4,14 +4,16 @@ import math
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils.background_jobs import get_job
+from frappe.utils.background_jobs import get_job, get_queue
 
 from verenigingen.account_creation import REQUEST, retry, tracker
+from verenigingen.account_creation.jobs import trackers_with_live_jobs
 from verenigingen.core.batching import batch_job_id
 from verenigingen.tests.blocking import hold_member_locks, requests_of_members, wait_until_processing
 from verenigingen.tests.factories import make_members, make_staff_user, user_count_for
 from verenigingen.tests.workers import BulkWorkers, WithBulkWorkers, wait_for_tracker
 from verenigingen.utils import account_creation_manager as acm
+from verenigingen.utils.bulk_retry_processor import process_retry_queues
 
 
 class BulkTestCase(FrappeTestCase):
@@ -125,3 +127,54 @@ class TestWorkerKilled(BulkTestCase):
 		self.assertEqual(tracker.status, "Completed")
 		self.assertEqual((tracker.total, tracker.processed, tracker.successful, tracker.failed), (60, 60, 60, 0))
 		self.assert_every_member_has_one_user(names)
+
+
+class TestLostJobs(BulkTestCase):
+	"""Redis lost a run's jobs (flushed, restarted): the scheduler's recovery enqueues them again."""
+
+	def queue_without_workers(self, count: int, batch_size: int) -> tuple[list[str], str, int]:
+		names = make_members(count)
+		summary = self.queue_bulk(names, batch_size=batch_size)  # no worker serves `bulk` here
+		return names, summary["tracker"], summary["batches"]
+
+	def age_requests(self, tracker_name: str) -> None:
+		"""As if the grace period had passed without anything happening to the run."""
+		past = frappe.utils.add_to_date(None, seconds=-(retry.LOST_JOB_GRACE_SECONDS + 5))
+		frappe.db.sql("update `tabAccount Creation Request` set modified = %(past)s where tracker = %(tracker)s",
+			{"past": past, "tracker": tracker_name})
+		frappe.db.commit()
+
+	def run_jobs(self, tracker_name: str) -> list[str]:
+		queue = get_queue("bulk")
+		return [job_id for job_id in queue.get_job_ids() if tracker_name in job_id]
+
+	def test_lost_jobs_are_enqueued_again_and_the_run_completes(self):
+		names, tracker_name, batches = self.queue_without_workers(30, 10)
+		for number in range(1, batches + 1):
+			get_job(batch_job_id(tracker_name, number)).delete()  # what a flushed Redis does
+		self.assertNotIn(tracker_name, trackers_with_live_jobs())
+		self.age_requests(tracker_name)
+		process_retry_queues()  # the scheduler event, every minute
+		frappe.db.commit()  # jobs are enqueued after commit
+		self.assertEqual(len(self.run_jobs(tracker_name)), batches)
+		process_retry_queues()
+		frappe.db.commit()
+		self.assertEqual(len(self.run_jobs(tracker_name)), batches, "a run with waiting jobs is left alone")
+		workers = BulkWorkers(2).start()
+		try:
+			result = wait_for_tracker(tracker_name, timeout=300)
+		finally:
+			workers.stop()
+		self.assertEqual((result.status, result.successful, result.failed), ("Completed", 30, 0))
+		self.assert_every_member_has_one_user(names)
+
+	def test_a_run_whose_jobs_wait_is_left_alone(self):
+		_, tracker_name, batches = self.queue_without_workers(20, 10)
+		self.age_requests(tracker_name)
+		process_retry_queues()
+		frappe.db.commit()
+		self.assertEqual(len(self.run_jobs(tracker_name)), batches)
+		acm.cancel_bulk_operation(tracker_name)
+		queue = get_queue("bulk")
+		for job_id in self.run_jobs(tracker_name):
+			queue.fetch_job(job_id).delete()
