@@ -168,7 +168,7 @@ def run_check(name: str, check: Callable[[], object]) -> dict:
 		_rollback_to(savepoint)
 		frappe.log_error(title=name)
 		return {"check": name, "ok": False, "error": alert_rules.mask_text(repr(error))}
-	frappe.db.release_savepoint(savepoint)
+	_release(savepoint)
 	return {"check": name, "ok": True, "result": result}
 
 
@@ -177,9 +177,19 @@ def run_checks(checks: dict[str, Callable[[], object]]) -> dict[str, dict]:
 	return {name: run_check(name, check) for name, check in checks.items()}
 
 
+# A commit or rollback inside the check, or a deadlock, ends the transaction and its savepoints:
+# MariaDB then answers "SAVEPOINT ... does not exist" (an OperationalError).
+
+
+def _release(savepoint: str) -> None:
+	try:
+		frappe.db.release_savepoint(savepoint)
+	except frappe.db.OperationalError:
+		pass
+
+
 def _rollback_to(savepoint: str) -> None:
 	try:
 		frappe.db.rollback(save_point=savepoint)
-	except Exception:  # noqa: BLE001 - the savepoint is gone with the transaction
-		# A deadlock already rolled the whole transaction back and took the savepoint with it.
+	except frappe.db.OperationalError:
 		frappe.db.rollback()

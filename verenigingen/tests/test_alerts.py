@@ -140,6 +140,21 @@ class TestRunCheck(AlertTestCase):
 		self.assertEqual(len(logged), 1)
 		self.assertEqual(open_alerts("test_rolled_back"), [])
 
+	def test_check_that_ends_the_transaction_still_reports(self):
+		"""A check whose rollback took run_check's savepoint with it is still a successful check."""
+		result = alerts.run_check("ends transaction", lambda: frappe.db.rollback() or {"done": True})
+		self.assertEqual(result, {"check": "ends transaction", "ok": True, "result": {"done": True}})
+
+		def fails_after_rollback():
+			frappe.db.rollback()
+			raise RuntimeError("after the rollback")
+
+		title = f"test check {frappe.generate_hash(length=8)}"
+		self.assertFalse(alerts.run_check(title, fails_after_rollback)["ok"])
+		logged = frappe.get_all("Error Log", {"method": title}, pluck="name")
+		delete_error_logs(logged)
+		self.assertEqual(len(logged), 1)
+
 	def test_hourly_checks_survive_a_broken_check(self):
 		"""With the SEPA check broken, the error-rate and slow-query checks still report."""
 
