@@ -122,7 +122,17 @@ class TestRaiseAlert(AlertTestCase):
 		self.assertIn(get_user_room(staff), rooms)
 
 
+def error_logs(title: str) -> set[str]:
+	return set(frappe.get_all("Error Log", {"method": title}, pluck="name"))
+
+
 class TestRunCheck(AlertTestCase):
+	def assert_logged_once(self, title: str, before: set[str] = frozenset()) -> None:
+		"""Exactly one new Error Log with this title (removed again: Error Log ignores rollbacks)."""
+		logged = error_logs(title) - before
+		delete_error_logs(logged)
+		self.assertEqual(len(logged), 1)
+
 	def test_failing_check_logs_one_error_and_the_others_run(self):
 		"""A check that raises is rolled back and logged once under its name; the next still runs."""
 		title = f"test check {frappe.generate_hash(length=8)}"
@@ -135,9 +145,7 @@ class TestRunCheck(AlertTestCase):
 		self.assertFalse(results[title]["ok"])
 		self.assertIn("boom", results[title]["error"])
 		self.assertEqual(results["after"], {"check": "after", "ok": True, "result": {"ran": True}})
-		logged = frappe.get_all("Error Log", {"method": title}, pluck="name")
-		delete_error_logs(logged)
-		self.assertEqual(len(logged), 1)
+		self.assert_logged_once(title)
 		self.assertEqual(open_alerts("test_rolled_back"), [])
 
 	def test_check_that_ends_the_transaction_still_reports(self):
@@ -151,9 +159,7 @@ class TestRunCheck(AlertTestCase):
 
 		title = f"test check {frappe.generate_hash(length=8)}"
 		self.assertFalse(alerts.run_check(title, fails_after_rollback)["ok"])
-		logged = frappe.get_all("Error Log", {"method": title}, pluck="name")
-		delete_error_logs(logged)
-		self.assertEqual(len(logged), 1)
+		self.assert_logged_once(title)
 
 	def test_hourly_checks_survive_a_broken_check(self):
 		"""With the SEPA check broken, the error-rate and slow-query checks still report."""
@@ -163,12 +169,10 @@ class TestRunCheck(AlertTestCase):
 				raise frappe.ValidationError("SEPA check broken on purpose")
 
 		title = "AlertManager.check_sepa_failures"
-		before = set(frappe.get_all("Error Log", {"method": title}, pluck="name"))
+		before = error_logs(title)
 		results = BrokenSepa().run_hourly_checks()
 		self.assertEqual([r["ok"] for r in results.values()], [True, True, False])
-		logged = set(frappe.get_all("Error Log", {"method": title}, pluck="name")) - before
-		delete_error_logs(logged)
-		self.assertEqual(len(logged), 1)
+		self.assert_logged_once(title, before)
 
 	def test_scheduler_entries_are_registered_and_run(self):
 		"""hooks.py lists both entries; run as the scheduler does, every check reports ok."""
