@@ -24,6 +24,8 @@ from .builders import (
 FILE = "file"
 ROW_ERROR = "row-error"
 ROW_WARNING = "row-warning"
+# the parser accepts these rows; the Member's field limits refuse them
+MEMBER_ERROR = "member-error"
 
 
 @dataclass(frozen=True)
@@ -468,6 +470,51 @@ def row_cases() -> list:
 	]
 
 
+def member_field_cases() -> list:
+	"""Rows the parser accepts but a Member cannot hold: the plan, judged by the field limits, decides."""
+
+	def one_row(**cells: str) -> Callable[[], bytes]:
+		return lambda: admin_csv(admin_row(**cells))
+
+	long_name = "A" * 70
+	return [
+		Case("first-name-300", "leden.csv", one_row(voornaam="A" * 300), MEMBER_ERROR, "300 characters"),
+		Case("last-name-141", "leden.csv", one_row(achternaam="B" * 141), MEMBER_ERROR, "141 characters"),
+		Case("infix-141", "leden.csv", one_row(tussenvoegsel="v" * 141), MEMBER_ERROR, "141 characters"),
+		Case(
+			"full-name-over-140",
+			"leden.csv",
+			one_row(voornaam=long_name, achternaam=long_name),
+			MEMBER_ERROR,
+			"145 characters",
+		),
+		Case(
+			"email-with-umlaut",
+			"leden.csv",
+			one_row(email="zo\u00eb@example.nl"),
+			MEMBER_ERROR,
+			"not an email address Frappe accepts",
+		),
+		Case(
+			"email-double-dot",
+			"leden.csv",
+			one_row(email="anna..haan@example.nl"),
+			MEMBER_ERROR,
+			"not an email address Frappe accepts",
+		),
+		Case("address-197", "leden.csv", one_row(adres="Kerkstraat " * 18), MEMBER_ERROR, "197 characters"),
+		Case("city-141", "leden.csv", one_row(plaats="C" * 141), MEMBER_ERROR, "141 characters"),
+		Case("status-300", "leden.csv", one_row(lidmaatschapstype="L" * 300), MEMBER_ERROR, "300 characters"),
+		Case(
+			"foreign-postcode-150",
+			"leden.csv",
+			one_row(landcode="BE", postcode="9" * 150),
+			MEMBER_ERROR,
+			"150 characters",
+		),
+	]
+
+
 def all_cases() -> list:
-	"""Every case in the corpus."""
+	"""Every case in the corpus that the parser alone judges (``member_field_cases`` needs the plan)."""
 	return file_cases() + row_cases()

@@ -10,6 +10,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from verenigingen.core.encoding_loss import encoding_name, keep_undamaged
+from verenigingen.core.field_limits import FieldRules, judge_new, judge_update
 from verenigingen.core.member_diff import diff_member, member_values
 from verenigingen.core.mijnrood.errors import Message
 from verenigingen.core.mijnrood.model import RowResult
@@ -60,14 +62,34 @@ class PlannedRow:
 	refused_by_parser: bool = False
 
 
-def plan_rows(rows: Iterable[RowResult], stored: StoredMembers, chapter_of: dict | None = None) -> list:
-	"""Plan every row; ``chapter_of`` maps a group name to its Chapter (None: the group is not set)."""
+def plan_rows(
+	rows: Iterable[RowResult],
+	stored: StoredMembers,
+	chapter_of: dict | None = None,
+	*,
+	rules: FieldRules | None = None,
+	encoding: str | None = None,
+) -> list:
+	"""Plan every row; ``chapter_of`` maps a group name to its Chapter (None: the group is not set).
+
+	``rules`` (the Member's field limits) make the plan refuse or drop what the insert would refuse;
+	``encoding`` is the narrow encoding the file was saved in (see ``core.encoding_loss``), if any.
+	"""
 	claimed: dict = {}
-	return [plan_row(row, stored, chapter_of or {}, claimed) for row in rows]
+	context = _Context(chapter_of or {}, claimed, rules, encoding)
+	return [plan_row(row, stored, context) for row in rows]
 
 
-def plan_row(row: RowResult, stored: StoredMembers, chapter_of: dict, claimed: dict) -> PlannedRow:
-	"""Plan one row; ``claimed`` remembers which stored member an earlier row already took."""
+@dataclass
+class _Context:
+	chapter_of: dict
+	claimed: dict
+	rules: FieldRules | None = None
+	encoding: str | None = None
+
+
+def plan_row(row: RowResult, stored: StoredMembers, context: _Context) -> PlannedRow:
+	"""Plan one row; ``context.claimed`` remembers which stored member an earlier row already took."""
 	record = dict(row.member)
 	planned = PlannedRow(
 		row.row_number,
@@ -80,25 +102,57 @@ def plan_row(row: RowResult, stored: StoredMembers, chapter_of: dict, claimed: d
 		planned.action = SKIP if is_duplicate_row(row) else ERROR
 		planned.reasons, planned.refused_by_parser = list(row.errors), True
 		return planned
-	_map_chapter(record, chapter_of, planned.warnings)
+	_map_chapter(record, context.chapter_of, planned.warnings)
 	target, conflict = match_member(record, stored)
-	if not conflict and target and target["name"] in claimed:
+	if not conflict and target and target["name"] in context.claimed:
 		conflict = Message(
-			"member {0} is already imported from row {1}", target["name"], claimed[target["name"]]
+			"member {0} is already imported from row {1}", target["name"], context.claimed[target["name"]]
 		)
 	if conflict:
 		planned.reasons = [conflict]
-		return planned
-	if target is None:
-		planned.action, planned.values = CREATE, member_values(record)
-		return planned
-	claimed[target["name"]] = row.row_number
-	planned.member = target["name"]
-	planned.values = diff_member(target, record)
-	planned.action = UPDATE if planned.values else UNCHANGED
-	if "email" in planned.values and target.get("user"):
-		planned.warnings.append(Message("the login {0} keeps its old email address", target["user"]))
+	elif target is None:
+		_plan_create(planned, record, context)
+	else:
+		context.claimed[target["name"]] = row.row_number
+		_plan_update(planned, target, record, context)
 	return planned
+
+
+def _plan_create(planned: PlannedRow, record: dict, context: _Context) -> None:
+	values = member_values(record)
+	if context.rules:
+		verdict = judge_new(values, context.rules)
+		planned.warnings += verdict.warnings
+		if verdict.errors:
+			planned.reasons = verdict.errors
+			return
+		values = verdict.values
+	planned.action, planned.values = CREATE, values
+
+
+def _plan_update(planned: PlannedRow, target: dict, record: dict, context: _Context) -> None:
+	planned.member = target["name"]
+	changes, kept = keep_undamaged(target, diff_member(target, record), context.encoding)
+	for name in kept:
+		planned.warnings.append(
+			Message(
+				"{0}: the stored value is kept; '{1}' lost letters that {2} cannot hold",
+				context.rules.label(name) if context.rules else name,
+				record[name],
+				encoding_name(context.encoding),
+			)
+		)
+	if context.rules and changes:
+		verdict = judge_update(target, changes, context.rules)
+		planned.warnings += verdict.warnings
+		if verdict.errors:
+			planned.reasons = verdict.errors
+			return
+		changes = verdict.values
+	planned.values = changes
+	planned.action = UPDATE if changes else UNCHANGED
+	if "email" in changes and target.get("user"):
+		planned.warnings.append(Message("the login {0} keeps its old email address", target["user"]))
 
 
 def match_member(record: dict, stored: StoredMembers) -> tuple[dict | None, Message | None]:

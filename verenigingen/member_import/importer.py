@@ -6,18 +6,18 @@ import frappe
 from frappe.utils import now_datetime
 
 from verenigingen.core import import_status
-from verenigingen.core.import_plan import ERROR, SKIP, plan_rows, tally_outcomes
+from verenigingen.core.import_plan import ERROR, SKIP, tally_outcomes
 from verenigingen.core.mijnrood import MijnroodFileError
 from verenigingen.member_import import DOCTYPE
 from verenigingen.member_import.accounts import queue_accounts
 from verenigingen.member_import.chapters import resolve_chapters
 from verenigingen.member_import.failures import log_failure
 from verenigingen.member_import.messages import message_text
+from verenigingen.member_import.planning import plan_against_site
 from verenigingen.member_import.preview import conflict_reasons
 from verenigingen.member_import.progress import expected_finish, publish_progress, save_progress
 from verenigingen.member_import.runs import fail_run, load_run
 from verenigingen.member_import.source import read_upload
-from verenigingen.member_import.stored import load_stored_members
 from verenigingen.member_import.validation import plan_whole_file
 from verenigingen.member_import.writer import write_chunk
 from verenigingen.sepa.after_import import queue_import_mandates
@@ -61,7 +61,7 @@ def import_rows(doc, upload, on_progress=None) -> dict:
 	chunk_size = frappe.get_cached_doc("Verenigingen Settings").import_chunk_size or DEFAULT_CHUNK_SIZE
 	for offset in range(start, len(rows), chunk_size):
 		chunk = rows[offset : offset + chunk_size]
-		import_chunk(doc.name, chunk, chapter_of, counts, failures)
+		import_chunk(doc.name, chunk, chapter_of, upload.encoding, counts, failures)
 		done = offset + len(chunk)
 		eta = expected_finish(started_at, done - start, len(rows) - done)
 		commit_chunk(doc.name, {**counts, "rows_done": done, "eta": eta}, failures)
@@ -84,9 +84,11 @@ def _start_values(doc, upload, started_at, fresh: bool) -> dict:
 	return values
 
 
-def import_chunk(import_name: str, chunk: list, chapter_of: dict, counts: dict, failures: dict) -> None:
+def import_chunk(
+	import_name: str, chunk: list, chapter_of: dict, encoding: str | None, counts: dict, failures: dict
+) -> None:
 	"""Plan the chunk against the current database, write it, and add its outcome to the counts."""
-	planned = plan_rows(chunk, load_stored_members(chunk), chapter_of)
+	planned = plan_against_site(chunk, chapter_of, encoding)
 	written = write_chunk(planned, import_name)
 	for action, number in tally_outcomes(planned, written).items():
 		counts[COUNT_OF[action]] += number

@@ -7,7 +7,14 @@ import frappe
 from frappe.utils import get_files_path, getdate
 
 from verenigingen.core.chapter_match import read_division_details
-from verenigingen.core.mijnrood import FORMAT_EVERYTHING, MijnroodFileError, ParsedExport, parse_export
+from verenigingen.core.encoding_loss import narrow_encoding
+from verenigingen.core.mijnrood import (
+	FORMAT_CSV,
+	FORMAT_EVERYTHING,
+	MijnroodFileError,
+	ParsedExport,
+	parse_export,
+)
 from verenigingen.core.mijnrood.everything import read_everything_zip
 from verenigingen.core.mijnrood.parse import display_name
 from verenigingen.member_import import DOCTYPE
@@ -23,6 +30,8 @@ class Upload:
 	parsed: ParsedExport
 	filename: str
 	divisions: dict
+	# the narrow encoding the file may have lost letters to (a Dutch Excel CSV), else None
+	encoding: str | None = None
 
 
 def read_upload(doc) -> Upload:
@@ -32,7 +41,10 @@ def read_upload(doc) -> Upload:
 	divisions = {}
 	if parsed.format == FORMAT_EVERYTHING:
 		divisions = read_division_details(read_everything_zip(data, display_name(filename)))
-	return Upload(parsed, filename, divisions)
+	encoding = None
+	if parsed.format == FORMAT_CSV:
+		encoding = narrow_encoding(parsed.dialect.encoding, data.isascii())
+	return Upload(parsed, filename, divisions, encoding)
 
 
 def read_file_bytes(doc) -> tuple[bytes, str]:

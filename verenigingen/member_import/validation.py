@@ -5,17 +5,17 @@ import json
 import frappe
 
 from verenigingen.core import import_status
-from verenigingen.core.import_plan import ERROR, SKIP, count_actions, plan_rows
+from verenigingen.core.import_plan import ERROR, SKIP, count_actions
 from verenigingen.core.mijnrood import MijnroodFileError
 from verenigingen.member_import import DOCTYPE
 from verenigingen.member_import.chapters import resolve_chapters
 from verenigingen.member_import.failures import log_failure
 from verenigingen.member_import.messages import message_text
+from verenigingen.member_import.planning import plan_against_site
 from verenigingen.member_import.preview import build_preview, conflict_reasons
 from verenigingen.member_import.progress import publish_progress
 from verenigingen.member_import.runs import fail_run, load_run
 from verenigingen.member_import.source import read_upload
-from verenigingen.member_import.stored import load_stored_members
 
 
 def run_validation(import_name: str, run: int | None = None) -> dict:
@@ -42,7 +42,7 @@ def plan_whole_file(doc, upload) -> dict:
 	"""Counts, preview and match conflicts for the whole file, without creating anything."""
 	rows = upload.parsed.rows
 	chapter_of, new_chapters = resolve_chapters(rows, upload.divisions, create=False, import_name=doc.name)
-	planned = plan_rows(rows, load_stored_members(rows), chapter_of)
+	planned = plan_against_site(rows, chapter_of, upload.encoding)
 	actions, summary = count_actions(planned), upload.parsed.summary()
 	return {
 		"file_format": upload.parsed.format,

@@ -1,9 +1,12 @@
 """Fixtures for the Mijnrood import tests: sample files, import records, runs and cleanup."""
 
 import csv
+import importlib
+import importlib.util
 import io
 import json
 import os
+import sys
 import zipfile
 from pathlib import Path
 
@@ -42,6 +45,24 @@ def samples_dir() -> Path:
 	path = repo_root.parent / "shared" / "samples" / "mijnrood"
 	assert (path / "manifest.json").is_file(), f"Mijnrood samples not found at {path} (set MIJNROOD_SAMPLES)"
 	return path
+
+
+def site_free_mijnrood_tests():
+	"""The site-free tests' ``tests/mijnrood`` package of this checkout, loaded by path.
+
+	Another installed package owns the top-level name ``tests`` in the bench environment, so the
+	package is loaded under a name of its own; its ``corpus`` module generates the malformed files.
+	"""
+	name = "verenigingen_site_free_mijnrood"
+	if name not in sys.modules:
+		path = Path(frappe.get_app_path("verenigingen")).resolve().parent / "tests" / "mijnrood"
+		spec = importlib.util.spec_from_file_location(
+			name, path / "__init__.py", submodule_search_locations=[str(path)]
+		)
+		module = importlib.util.module_from_spec(spec)
+		sys.modules[name] = module
+		spec.loader.exec_module(module)
+	return importlib.import_module(f"{name}.corpus")
 
 
 def manifest() -> dict:
