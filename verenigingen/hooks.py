@@ -49,11 +49,15 @@ scheduler_events = {
 		"*/5 * * * *": ["verenigingen.utils.account_creation_manager.send_welcome_email_wave"],
 	},
 	# Alert checks: Error Log rate, slow database queries, failed SEPA events (monitoring/alert_checks.py).
+	# Queue health: backlog without workers, stuck and failed jobs, too few workers (monitoring/queue_checks.py).
 	"hourly": [
 		"verenigingen.utils.alert_manager.run_hourly_checks",
+		"verenigingen.utils.bulk_queue_config.monitor_bulk_queue_health",
 	],
 	# Alert checks: member churn, terminations over the last day (monitoring/alert_checks.py).
+	# Bulk runs against the success rate, completion time and rate thresholds (monitoring/performance.py).
 	"daily": [
+		"verenigingen.utils.bulk_performance_monitor.run_performance_monitoring",
 		"verenigingen.utils.alert_manager.run_daily_checks",
 	],
 	# SEPA Audit Log rows older than the retention period (Verenigingen Settings) are removed.

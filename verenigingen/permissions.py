@@ -9,6 +9,8 @@ from frappe import _
 ADMINISTRATOR_ROLE = "Verenigingen Administrator"
 MANAGER_ROLE = "Verenigingen Manager"
 MEMBER_ROLE = "Verenigingen Member"
+# Outside monitoring (Prometheus): reads metrics through an API key, no Desk.
+MONITORING_ROLE = "Verenigingen Monitoring"
 MEMBER_ROLE_PROFILE = "Verenigingen Member"
 
 SYSTEM_MANAGER_ROLE = "System Manager"

@@ -9,6 +9,7 @@ from verenigingen.account_creation.pipeline import CLAIMABLE, AccountCreationMan
 from verenigingen.account_creation.tracker import is_cancel_requested, refresh_tracker
 from verenigingen.account_creation.user_factory import quiet_user_side_effects
 from verenigingen.core.batching import batch_job_id, may_take_more_batches
+from verenigingen.monitoring.queues import count_workers
 
 # Live progress about once a second (one recount for all workers); the final refresh of
 # every job makes the counts exact.
@@ -111,9 +112,11 @@ def waiting_batch(tracker_name: str) -> list[str]:
 def mark_started(tracker_name: str) -> None:
 	"""The first batch to start sets the start time (conditional UPDATE: safe to repeat)."""
 	frappe.db.sql(
-		"""update `tabBulk Operation Tracker` set started_at = %(now)s, status = 'Processing'
+		"""update `tabBulk Operation Tracker` set started_at = %(now)s, status = 'Processing',
+			bulk_workers = %(workers)s
 		where name = %(name)s and started_at is null""",
-		{"name": tracker_name, "now": frappe.utils.now_datetime()},
+		# The worker count is kept with the run, so analytics can compare rates per worker count.
+		{"name": tracker_name, "now": frappe.utils.now_datetime(), "workers": count_workers(BULK_QUEUE)},
 	)
 	# Commit so the rate and ETA of every other batch count from this moment.
 	frappe.db.commit()

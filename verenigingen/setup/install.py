@@ -7,12 +7,13 @@ from verenigingen.permissions import (
 	MANAGER_ROLE,
 	MEMBER_ROLE,
 	MEMBER_ROLE_PROFILE,
+	MONITORING_ROLE,
 	SYSTEM_MANAGER_ROLE,
 )
 from verenigingen.setup.bulk_queue import ensure_bulk_queue_configured
 
 # Members are Website Users: their role must not open the Desk.
-ROLE_DESK_ACCESS = {ADMINISTRATOR_ROLE: 1, MANAGER_ROLE: 1, MEMBER_ROLE: 0}
+ROLE_DESK_ACCESS = {ADMINISTRATOR_ROLE: 1, MANAGER_ROLE: 1, MEMBER_ROLE: 0, MONITORING_ROLE: 0}
 DEFAULT_ROLE_GRANTS = ((ADMINISTRATOR_ROLE, MEMBER_ROLE), (MANAGER_ROLE, MEMBER_ROLE))
 
 

@@ -1,0 +1,106 @@
+"""The performance check and dashboard on real trackers: thresholds crossed on purpose, then cleared."""
+
+from datetime import timedelta
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import now_datetime
+
+from verenigingen.account_creation import TRACKER
+from verenigingen.core import performance
+from verenigingen.monitoring import ALERT, alerts
+from verenigingen.monitoring.performance import check_performance
+from verenigingen.utils import bulk_performance_monitor, bulk_retry_processor
+
+SETTINGS = "Verenigingen Settings"
+
+
+def make_tracker(successful: int, failed: int = 0, minutes: float = 10, finished: bool = True) -> str:
+	"""A bulk run's tracker with these figures, started ``minutes`` ago."""
+	now = now_datetime()
+	doc = frappe.get_doc({"doctype": TRACKER, "operation_type": "Account Creation", "status": "Processing",
+		"requested_by": "Administrator", "total": successful + failed, "batch_size": 50, "priority": "Low"})
+	doc.insert()
+	frappe.db.set_value(TRACKER, doc.name, {
+		"processed": successful + failed, "successful": successful, "failed": failed,
+		"started_at": now - timedelta(minutes=minutes), "finished_at": now if finished else None,
+		"status": "Completed with Errors" if finished and failed else ("Completed" if finished else "Processing"),
+	})
+	return doc.name
+
+
+def active(alert_type: str, key: str) -> list[dict]:
+	return frappe.get_all(ALERT, filters={"alert_type": alert_type, "alert_key": key,
+		"status": ("in", ("Open", "Acknowledged"))}, fields=["name", "occurrences"])
+
+
+class TestPerformanceAlerts(FrappeTestCase):
+	def setUp(self):
+		for alert_type in performance.PERFORMANCE_ALERT_TYPES:
+			alerts.resolve_cleared(alert_type, [])
+		self.settings = frappe.db.get_singles_dict(SETTINGS)
+
+	def tearDown(self):
+		frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", self.settings.get("min_accounts_per_minute"))
+		frappe.db.rollback()
+
+	def crosses_once_counts_then_resolves(self, alert_type: str, tracker_name: str, clear) -> None:
+		check_performance()
+		(alert,) = active(alert_type, tracker_name)
+		self.assertEqual(alert.occurrences, 1)
+		check_performance()
+		(again,) = active(alert_type, tracker_name)
+		self.assertEqual((again.name, again.occurrences), (alert.name, 2))
+		clear()
+		check_performance()
+		self.assertEqual(active(alert_type, tracker_name), [])
+		self.assertEqual(frappe.db.get_value(ALERT, alert.name, "status"), "Resolved")
+
+	def test_success_rate_below_threshold(self):
+		name = make_tracker(successful=600, failed=400, minutes=10)
+		self.crosses_once_counts_then_resolves(performance.SUCCESS_RATE_LOW, name,
+			lambda: frappe.db.set_value(TRACKER, name, {"successful": 1000, "failed": 0}))
+
+	def test_completion_time_above_threshold(self):
+		name = make_tracker(successful=9000, minutes=7 * 60, finished=False)
+		self.crosses_once_counts_then_resolves(performance.COMPLETION_SLOW, name,
+			lambda: frappe.db.set_value(TRACKER, name, "started_at", now_datetime() - timedelta(hours=1)))
+
+	def test_rate_below_threshold(self):
+		frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", 15)
+		name = make_tracker(successful=100, minutes=10)
+		self.crosses_once_counts_then_resolves(performance.RATE_LOW, name,
+			lambda: frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", 5))
+
+	def test_healthy_run_raises_nothing(self):
+		name = make_tracker(successful=1000, minutes=10)
+		check_performance()
+		for alert_type in performance.PERFORMANCE_ALERT_TYPES:
+			self.assertEqual(active(alert_type, name), [])
+
+	def test_failures_by_class_and_reason_are_reported(self):
+		result = bulk_performance_monitor.run_performance_monitoring()
+		self.assertTrue(result["ok"], result)
+		self.assertIn("failures", result["result"])
+
+
+class TestDashboard(FrappeTestCase):
+	def tearDown(self):
+		frappe.db.rollback()
+
+	def test_one_call_holds_every_part_with_the_database_figures(self):
+		newest = make_tracker(successful=90, failed=10, minutes=5)
+		data = bulk_performance_monitor.get_performance_dashboard_data(days="7")
+		since = now_datetime() - timedelta(days=7)
+		self.assertEqual(data["total_operations"], frappe.db.count(TRACKER, {"creation": (">=", since)}))
+		self.assertEqual(data["last_operations"][0]["name"], newest)
+		self.assertEqual(data["last_operations"][0]["progress_percent"], 100.0)
+		self.assertLessEqual(len(data["last_operations"]), 5)
+		self.assertIn("bulk", data["queue_health"]["queues"])
+		self.assertIsInstance(data["active_alerts"], list)
+		self.assertEqual(data["retry_queue"]["waiting"], bulk_retry_processor.get_retry_queue_status()["waiting"])
+		for key in ("success_rate", "average_rate_per_minute", "average_completion_minutes"):
+			self.assertIn(key, data)
+
+	def test_days_must_be_a_positive_number(self):
+		self.assertRaises(frappe.ValidationError, bulk_performance_monitor.get_performance_dashboard_data, "0")
