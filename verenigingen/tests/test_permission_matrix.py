@@ -75,6 +75,7 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.sepa_batches.download_batch_file": ADMINS,
 	"verenigingen.utils.sepa_batches.mark_batch_submitted": ADMINS,
 	"verenigingen.utils.sepa_batches.record_collection_outcome": ADMINS,
+	"verenigingen.utils.sepa_batches.import_bank_return": ADMINS,
 }
 
 # Arguments for endpoints the made-up ones (see dummy_value) would not serve; path -> {arg: value}.
@@ -114,6 +115,7 @@ ACCOUNT_TAKEOVER: tuple[tuple[str, dict, frozenset], ...] = (
 )
 
 NONEXISTENT = "permission-matrix-nonexistent"
+GARBAGE = "[not json, not a number"
 PASSWORD = "Matrix-Test-2026!"
 DESK_ROLE = "Verenigingen Test Desk Role"
 
@@ -146,16 +148,29 @@ def dummy_value(annotation):
 	return NONEXISTENT
 
 
-def call_args(path: str, fn) -> dict:
-	"""Every required argument, made up, overridden by ARGS."""
-	made_up = {
-		name: dummy_value(param.annotation)
+def parameters(fn, required_only: bool) -> dict[str, inspect.Parameter]:
+	return {
+		name: param
 		for name, param in inspect.signature(fn).parameters.items()
 		if name != "self"
-		and param.default is inspect.Parameter.empty
+		and not (required_only and param.default is not inspect.Parameter.empty)
 		and param.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
 	}
+
+
+def call_args(path: str, fn) -> dict:
+	"""Every required argument, made up, overridden by ARGS."""
+	made_up = {name: dummy_value(param.annotation) for name, param in parameters(fn, True).items()}
 	return {**made_up, **ARGS.get(path, {})}
+
+
+def garbage_args(path: str, fn) -> dict:
+	"""Every argument, optional ones too, unparseable where Frappe does not check the type itself."""
+	args = {}
+	for name, param in parameters(fn, False).items():
+		typed = dummy_value(param.annotation)
+		args[name] = GARBAGE if typed == NONEXISTENT else typed
+	return args
 
 
 def controller_doctype(fn) -> str | None:
@@ -166,12 +181,12 @@ def controller_doctype(fn) -> str | None:
 	return next(name for name in frappe.get_all("DocType", pluck="name") if frappe.scrub(name) == folder)
 
 
-def call_endpoint(session: ApiSession, path: str, fn):
+def call_endpoint(session: ApiSession, path: str, fn, make_args=call_args):
 	doctype = controller_doctype(fn)
 	if doctype is None:
-		return session.call(path, call_args(path, fn))
+		return session.call(path, make_args(path, fn))
 	doc = {"doctype": doctype, "name": NONEXISTENT, "__islocal": 1}
-	return session.call_doc_method(doc, fn.__name__, call_args(path, fn))
+	return session.call_doc_method(doc, fn.__name__, make_args(path, fn))
 
 
 def ensure_desk_role() -> None:
@@ -247,6 +262,20 @@ class TestPermissionMatrix(FrappeTestCase):
 				if expected == is_refusal(response):
 					wrong.append(self.mismatch(path, identity, expected, response))
 		print(f"permission matrix: {calls} HTTP calls in {time.monotonic() - started:.1f} s")
+		if wrong:
+			self.fail("\n".join(wrong))
+
+	def test_refusal_comes_before_reading_the_arguments(self):
+		"""Unparseable arguments still get 403 for those refused: the role check runs first."""
+		wrong = []
+		endpoints = {path: fn for path, fn in app_endpoints().items() if path in EXPECTED}
+		for path, fn in sorted(endpoints.items()):
+			for identity in sorted(LOGGED_IN - EXPECTED[path]):
+				response = call_endpoint(self.sessions[identity], path, fn, garbage_args)
+				if not is_refusal(response):
+					wrong.append(
+						self.mismatch(path, identity, False, response) + " (with unparseable arguments)"
+					)
 		if wrong:
 			self.fail("\n".join(wrong))
 
