@@ -9,3 +9,7 @@ class PermanentFailure(frappe.ValidationError):
 
 class TransientFailure(Exception):
 	"""A failure worth retrying later (used by tests to inject one)."""
+
+
+class WorkerRace(TransientFailure):
+	"""Two workers collided on a name at the same moment; a fresh transaction resolves it."""

@@ -12,16 +12,17 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from verenigingen.account_creation import REQUEST, role_policy
-from verenigingen.account_creation.errors import PermanentFailure
+from verenigingen.account_creation.errors import PermanentFailure, WorkerRace
 from verenigingen.account_creation.user_factory import new_member_user, without_creation_throttle
 from verenigingen.core.failure_classification import PERMANENT, TRANSIENT, classify_failure, short_reason
 from verenigingen.core.retry_policy import next_retry_at, parse_retry_schedule
 
 CLAIMABLE = ("Requested", "Queued")
-# Concurrent workers can collide in two ways that a fresh transaction resolves at once:
+# Concurrent workers can collide in ways that a fresh transaction resolves at once:
 # Frappe gives a new User the username of its first name when free, so two workers creating
-# "Jan" both take "jan" and one insert fails on the unique key; and concurrent inserts into
-# the same indexes (Has Role, DocShare, Contact) now and then deadlock. Run it again.
+# "Jan" both take "jan" and one insert fails on the unique key; two namesakes' Contacts get
+# the same name (user_factory); and concurrent inserts into the same indexes (Has Role,
+# DocShare, Contact) now and then deadlock. Run it again.
 RACE_ATTEMPTS = 3
 ACTIVE_MEMBER_STATUSES = ("Active",)
 
@@ -177,6 +178,8 @@ class AccountCreationManager:
 
 
 def is_worker_race(exc: Exception) -> bool:
+	if isinstance(exc, WorkerRace):
+		return True
 	if isinstance(exc, frappe.UniqueValidationError) and "username" in str(exc):
 		return True
 	return isinstance(exc, frappe.QueryDeadlockError) or (bool(exc.args) and exc.args[0] == 1213)

@@ -15,6 +15,7 @@ import frappe
 import frappe.cache_manager
 from frappe.core.doctype.user import user as user_module
 
+from verenigingen.account_creation.errors import WorkerRace
 from verenigingen.account_creation.member_contact import member_contact_scope
 
 CREATE_CONTACT = "frappe.core.doctype.user.user.create_contact"
@@ -143,6 +144,20 @@ def _serve_from_memory(doc):
 		frappe.get_doc, frappe.get_cached_doc = original_get_doc, original_get_cached_doc
 
 
+def _assert_contact_created(user) -> None:
+	"""Frappe's create_contact swallows a duplicate Contact name; here that is a race to rerun.
+
+	Contacts are named after their person. Two workers creating namesakes ("Maria de Jong") at
+	the same moment both pick the same free name; the second insert fails, and Frappe's
+	create_contact ignores that and leaves the User without a Contact. Rerunning the request in
+	a fresh transaction picks the next free name.
+	"""
+	from frappe.contacts.doctype.contact.contact import get_contact_name
+
+	if not get_contact_name(user.email):
+		raise WorkerRace("The Contact was not created: a namesake's Contact took its name at the same moment")
+
+
 def _enqueue_user_side_effects(original_enqueue):
 	def enqueue(method, *args, **kwargs):
 		if method == CREATE_CONTACT:
@@ -151,7 +166,9 @@ def _enqueue_user_side_effects(original_enqueue):
 			kwargs.pop("enqueue_after_commit", None)
 			kwargs.pop("now", None)
 			with member_contact_scope():
-				return frappe.call(method, **kwargs)
+				frappe.call(method, **kwargs)
+			_assert_contact_created(kwargs["user"])
+			return None
 		if method == UPDATE_GRAVATAR:
 			return None  # an HTTP call per member; members upload their own picture
 		return original_enqueue(method, *args, **kwargs)

@@ -53,3 +53,18 @@ def wait_until_processing(request_names: list[str], timeout: float = 120) -> Non
 
 def requests_of_members(member_names: list[str]) -> list[str]:
 	return frappe.get_all(REQUEST, filters={"member": ("in", member_names)}, pluck="name")
+
+
+def wait_for_statement(prefix: str, timeout: float = 120) -> None:
+	"""Wait until another connection of the site runs a statement starting with ``prefix``."""
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		running = frappe.db.sql(
+			"""select count(*) from information_schema.processlist
+			where id != connection_id() and lower(info) like %(prefix)s""",
+			{"prefix": prefix.lower() + "%"},
+		)[0][0]
+		if running:
+			return
+		time.sleep(0.05)
+	raise AssertionError(f"no statement {prefix!r} ran in {timeout}s")

@@ -9,8 +9,14 @@ from frappe.utils.background_jobs import get_job, get_queue
 from verenigingen.account_creation import REQUEST, retry, tracker
 from verenigingen.account_creation.jobs import trackers_with_live_jobs
 from verenigingen.core.batching import batch_job_id
-from verenigingen.tests.blocking import hold_member_locks, requests_of_members, wait_until_processing
-from verenigingen.tests.factories import make_members, make_staff_user, user_count_for
+from verenigingen.tests.blocking import (
+	connect_as_site,
+	hold_member_locks,
+	requests_of_members,
+	wait_for_statement,
+	wait_until_processing,
+)
+from verenigingen.tests.factories import make_member, make_members, make_staff_user, user_count_for
 from verenigingen.tests.workers import BulkWorkers, WithBulkWorkers, wait_for_tracker
 from verenigingen.utils import account_creation_manager as acm
 from verenigingen.utils.bulk_retry_processor import process_retry_queues
@@ -178,3 +184,29 @@ class TestLostJobs(BulkTestCase):
 		queue = get_queue("bulk")
 		for job_id in self.run_jobs(tracker_name):
 			queue.fetch_job(job_id).delete()
+
+
+class TestNamesakeContactRace(BulkTestCase):
+	def test_a_contact_name_taken_at_the_same_moment_reruns_the_request(self):
+		"""Another transaction inserts the Contact name the worker picked; the request is rerun."""
+		member = make_member(first_name="Gelijk", last_name=f"Naam {frappe.generate_hash(length=6)}")
+		frappe.db.commit()
+		other = connect_as_site()  # a namesake's Contact, inserted but not yet committed
+		with other.cursor() as cursor:
+			cursor.execute("insert into `tabContact` (name, first_name, creation, modified, owner, modified_by) "
+				"values (%s, 'Gelijk', now(), now(), 'Administrator', 'Administrator')", (member.full_name,))
+		workers = BulkWorkers(1).start()
+		try:
+			summary = self.queue_bulk([member.name])
+			wait_for_statement("insert into `tabcontact`")  # the worker waits for that name
+			other.commit()  # the worker's insert now fails as a duplicate, which Frappe swallows
+			other.close()
+			result = wait_for_tracker(summary["tracker"], timeout=120)
+		finally:
+			workers.stop()
+		self.assertEqual((result.status, result.successful), ("Completed", 1))
+		self.assert_every_member_has_one_user([member.name])
+		contact = frappe.db.get_value("Contact", {"user": member.email}, "name")
+		self.assertNotEqual(contact, member.full_name)
+		frappe.delete_doc("Contact", member.full_name, force=True)
+		frappe.db.commit()
