@@ -8,8 +8,9 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import TRACKER
 from verenigingen.core import performance
-from verenigingen.monitoring import ALERT, alerts
+from verenigingen.monitoring import ALERT
 from verenigingen.monitoring.performance import check_performance
+from verenigingen.tests.alert_helpers import AlertTestCase, emails_for
 from verenigingen.utils import bulk_performance_monitor, bulk_retry_processor
 
 SETTINGS = "Verenigingen Settings"
@@ -34,23 +35,17 @@ def active(alert_type: str, key: str) -> list[dict]:
 		"status": ("in", ("Open", "Acknowledged"))}, fields=["name", "occurrences"])
 
 
-class TestPerformanceAlerts(FrappeTestCase):
-	def setUp(self):
-		for alert_type in performance.PERFORMANCE_ALERT_TYPES:
-			alerts.resolve_cleared(alert_type, [])
-		self.settings = frappe.db.get_singles_dict(SETTINGS)
-
-	def tearDown(self):
-		frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", self.settings.get("min_accounts_per_minute"))
-		frappe.db.rollback()
+class TestPerformanceAlerts(AlertTestCase):
+	"""No active alerts at the start, e-mail to one recipient with a 60-minute cooldown; rolled back after."""
 
 	def crosses_once_counts_then_resolves(self, alert_type: str, tracker_name: str, clear) -> None:
 		check_performance()
 		(alert,) = active(alert_type, tracker_name)
-		self.assertEqual(alert.occurrences, 1)
+		self.assertEqual((alert.occurrences, emails_for(alert.name)), (1, 1))
 		check_performance()
 		(again,) = active(alert_type, tracker_name)
 		self.assertEqual((again.name, again.occurrences), (alert.name, 2))
+		self.assertEqual(emails_for(alert.name), 1, "no second e-mail inside the cooldown")
 		clear()
 		check_performance()
 		self.assertEqual(active(alert_type, tracker_name), [])
