@@ -44,26 +44,99 @@ def insert_fixture(prefix: str, trackers: int, requests: int) -> None:
 		minutes = rng.uniform(5, 400)
 		failed = rng.randint(0, per_tracker // 10)
 		done = per_tracker - (per_tracker // 2 if running else 0)
-		tracker_rows.append((name, "Account Creation", "Processing" if running else "Completed with Errors",
-			"Administrator", per_tracker, done, done - failed, failed, rng.choice((25, 50, 100)), rng.choice((1, 2, 4)),
-			started, None if running else started + timedelta(minutes=minutes), round(done / minutes, 1), "Low",
-			started, started, "Administrator", "Administrator"))
+		tracker_rows.append(
+			(
+				name,
+				"Account Creation",
+				"Processing" if running else "Completed with Errors",
+				"Administrator",
+				per_tracker,
+				done,
+				done - failed,
+				failed,
+				rng.choice((25, 50, 100)),
+				rng.choice((1, 2, 4)),
+				started,
+				None if running else started + timedelta(minutes=minutes),
+				round(done / minutes, 1),
+				"Low",
+				started,
+				started,
+				"Administrator",
+				"Administrator",
+			)
+		)
 		for r in range(per_tracker):
 			status = "Completed" if r >= failed else "Failed"
 			if running and r >= done:
 				status = "Queued" if r % 50 else "Processing"
 			retry_at = now + timedelta(minutes=5) if status == "Failed" and r % 3 == 0 else None
-			request_rows.append((f"{name}-R{r:05d}", f"{prefix}-M{t:04d}{r:05d}", status, name, r // 50 + 1,
-				rng.choice(("transient", "permanent")) if status == "Failed" else None,
-				rng.choice(REASONS) if status == "Failed" else None, retry_at,
-				started + timedelta(seconds=r) if status in ("Completed", "Failed") else None, 1, "Low",
-				started, started, "Administrator", "Administrator"))
-	frappe.db.bulk_insert("Bulk Operation Tracker", ("name", "operation_type", "status", "requested_by", "total",
-		"processed", "successful", "failed", "batch_size", "bulk_workers", "started_at", "finished_at",
-		"rate_per_minute", "priority", "creation", "modified", "owner", "modified_by"), tracker_rows, chunk_size=500)
-	frappe.db.bulk_insert("Account Creation Request", ("name", "member", "status", "tracker", "batch_number",
-		"failure_class", "failure_reason", "next_retry_at", "processed_at", "attempt_count", "priority", "creation",
-		"modified", "owner", "modified_by"), request_rows, chunk_size=2000)
+			request_rows.append(
+				(
+					f"{name}-R{r:05d}",
+					f"{prefix}-M{t:04d}{r:05d}",
+					status,
+					name,
+					r // 50 + 1,
+					rng.choice(("transient", "permanent")) if status == "Failed" else None,
+					rng.choice(REASONS) if status == "Failed" else None,
+					retry_at,
+					started + timedelta(seconds=r) if status in ("Completed", "Failed") else None,
+					1,
+					"Low",
+					started,
+					started,
+					"Administrator",
+					"Administrator",
+				)
+			)
+	frappe.db.bulk_insert(
+		"Bulk Operation Tracker",
+		(
+			"name",
+			"operation_type",
+			"status",
+			"requested_by",
+			"total",
+			"processed",
+			"successful",
+			"failed",
+			"batch_size",
+			"bulk_workers",
+			"started_at",
+			"finished_at",
+			"rate_per_minute",
+			"priority",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		),
+		tracker_rows,
+		chunk_size=500,
+	)
+	frappe.db.bulk_insert(
+		"Account Creation Request",
+		(
+			"name",
+			"member",
+			"status",
+			"tracker",
+			"batch_number",
+			"failure_class",
+			"failure_reason",
+			"next_retry_at",
+			"processed_at",
+			"attempt_count",
+			"priority",
+			"creation",
+			"modified",
+			"owner",
+			"modified_by",
+		),
+		request_rows,
+		chunk_size=2000,
+	)
 
 
 def timed(function) -> float:
@@ -94,11 +167,16 @@ def main():
 	try:
 		insert_fixture("BENCHMON" + frappe.generate_hash(length=4).upper(), args.trackers, args.requests)
 		bulk_performance_monitor.get_performance_dashboard_data(7)  # warm the caches once
-		calls = [timed(lambda: bulk_performance_monitor.get_performance_dashboard_data(7)) * 1000
-			for _ in range(args.calls)]
+		calls = [
+			timed(lambda: bulk_performance_monitor.get_performance_dashboard_data(7)) * 1000
+			for _ in range(args.calls)
+		]
 		hourly = [bulk_queue_config.monitor_bulk_queue_health, optional_checks("run_hourly_checks")]
-		daily = [bulk_performance_monitor.run_performance_monitoring,
-			lambda: analytics_engine.AnalyticsEngine().generate_insights_report(), optional_checks("run_daily_checks")]
+		daily = [
+			bulk_performance_monitor.run_performance_monitoring,
+			lambda: analytics_engine.AnalyticsEngine().generate_insights_report(),
+			optional_checks("run_daily_checks"),
+		]
 		figures = {
 			"dashboard_p50_ms": round(percentile(calls, 0.5), 1),
 			"dashboard_p95_ms": round(percentile(calls, 0.95), 1),
@@ -106,8 +184,10 @@ def main():
 			"daily_s": round(sum(timed(check) for check in daily if check), 2),
 		}
 		seen = frappe.db.count("Account Creation Request"), frappe.db.count("Bulk Operation Tracker")
-		print(f"{args.trackers} trackers, {args.requests} requests inserted; the site now holds {seen[1]} trackers, "
-			f"{seen[0]} requests; {args.calls} dashboard calls")
+		print(
+			f"{args.trackers} trackers, {args.requests} requests inserted; the site now holds {seen[1]} trackers, "
+			f"{seen[0]} requests; {args.calls} dashboard calls"
+		)
 		print(f"alert manager checks included: {optional_checks('run_hourly_checks') is not None}")
 		for key, value in figures.items():
 			target = TARGETS.get(key)

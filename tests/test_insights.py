@@ -25,7 +25,11 @@ def test_fastest_configuration_cites_both_figures():
 	runs = [ConfigurationRuns(50, 2, 3, 3000, 200.0), ConfigurationRuns(100, 4, 4, 4000, 450.0)]
 	advice = configuration_advice(runs)
 	assert advice.advice == "use_fastest_configuration"
-	assert (advice.figures["batch_size"], advice.figures["workers"], advice.figures["rate"]) == (100, 4, 450.0)
+	assert (advice.figures["batch_size"], advice.figures["workers"], advice.figures["rate"]) == (
+		100,
+		4,
+		450.0,
+	)
 	assert (advice.figures["other_rate"], advice.figures["other_runs"]) == (200.0, 3)
 
 
@@ -35,7 +39,11 @@ def test_failure_advice():
 	assert failure_advice(spread).advice == "no_dominant_reason"
 	advice = failure_advice([("permanent", "no email", 8), ("transient", "x", 2)])
 	assert advice.advice == "fix_dominant_reason"
-	assert (advice.figures["count"], advice.figures["failures"], advice.figures["share_percent"]) == (8, 10, 80.0)
+	assert (advice.figures["count"], advice.figures["failures"], advice.figures["share_percent"]) == (
+		8,
+		10,
+		80.0,
+	)
 
 
 def test_success_advice():

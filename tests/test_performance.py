@@ -24,8 +24,16 @@ NOW = datetime(2026, 12, 2, 12, 0)
 
 def run(successful=100, failed=0, minutes=10, finished=True, processed=None, name="T1"):
 	started = NOW - timedelta(minutes=minutes)
-	return RunFigures(name, "Completed", successful + failed, processed if processed is not None else successful + failed,
-		successful, failed, started, NOW if finished else None)
+	return RunFigures(
+		name,
+		"Completed",
+		successful + failed,
+		processed if processed is not None else successful + failed,
+		successful,
+		failed,
+		started,
+		NOW if finished else None,
+	)
 
 
 def test_success_rate_ignores_cancelled_and_is_unknown_without_attempts():
@@ -69,8 +77,14 @@ def test_findings_are_keyed_by_tracker_and_cite_figures():
 
 
 def test_summary_over_runs():
-	summary = summarise_runs([run(successful=100, minutes=10), run(successful=45, failed=5, minutes=5),
-		run(successful=10, finished=False)], NOW)
+	summary = summarise_runs(
+		[
+			run(successful=100, minutes=10),
+			run(successful=45, failed=5, minutes=5),
+			run(successful=10, finished=False),
+		],
+		NOW,
+	)
 	assert summary["total_operations"] == 3
 	assert summary["accounts_created"] == 155
 	assert summary["success_rate"] == round(155 * 100 / 160, 1)

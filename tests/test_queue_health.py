@@ -67,12 +67,18 @@ def test_healthy_bulk_queue_has_no_findings():
 
 def test_backlog_without_workers_is_critical():
 	(finding,) = queue_findings(QueueSnapshot("bulk", 5, 0, 0, 0), 0, 0, None)
-	assert (finding.alert_type, finding.severity, finding.figures) == (BACKLOG_WITHOUT_WORKERS, "Critical", {"queued": 5})
+	assert (finding.alert_type, finding.severity, finding.figures) == (
+		BACKLOG_WITHOUT_WORKERS,
+		"Critical",
+		{"queued": 5},
+	)
 
 
 def test_every_bulk_condition_at_once():
 	findings = queue_findings(QueueSnapshot("bulk", 5, 1, 2, 0), 1, 0, 2)
-	assert types(findings) == sorted([BACKLOG_WITHOUT_WORKERS, STUCK_JOBS, FAILED_JOBS, WORKERS_BELOW_CONFIGURED])
+	assert types(findings) == sorted(
+		[BACKLOG_WITHOUT_WORKERS, STUCK_JOBS, FAILED_JOBS, WORKERS_BELOW_CONFIGURED]
+	)
 
 
 def test_no_configured_count_means_no_worker_alert():

@@ -30,8 +30,14 @@ def test_cpu_percent_unknown(earlier, later):
 
 
 def facts(**changes):
-	values = {"database": True, "redis_cache": True, "redis_queue": True, "scheduler_enabled": True,
-		"bulk_backlog_without_workers": False, "open_critical_alerts": 0}
+	values = {
+		"database": True,
+		"redis_cache": True,
+		"redis_queue": True,
+		"scheduler_enabled": True,
+		"bulk_backlog_without_workers": False,
+		"open_critical_alerts": 0,
+	}
 	values.update(changes)
 	return HealthFacts(**values)
 

@@ -73,18 +73,48 @@ def judge_run(run: RunFigures, thresholds: Thresholds, now: datetime) -> list[Fi
 	findings = []
 	rate_ok = success_rate(run.successful, run.failed)
 	enough_attempts = run.finished or run.successful + run.failed >= MIN_ATTEMPTS_FOR_SUCCESS_RATE
-	if thresholds.success_rate_percent and rate_ok is not None and enough_attempts \
-		and rate_ok < thresholds.success_rate_percent:
-		findings.append(Finding(SUCCESS_RATE_LOW, CRITICAL if rate_ok < 50 else WARNING, run.name,
-			{"success_rate": rate_ok, "limit": thresholds.success_rate_percent, "failed": run.failed}))
+	if (
+		thresholds.success_rate_percent
+		and rate_ok is not None
+		and enough_attempts
+		and rate_ok < thresholds.success_rate_percent
+	):
+		findings.append(
+			Finding(
+				SUCCESS_RATE_LOW,
+				CRITICAL if rate_ok < 50 else WARNING,
+				run.name,
+				{"success_rate": rate_ok, "limit": thresholds.success_rate_percent, "failed": run.failed},
+			)
+		)
 	minutes = duration_minutes(run, now)
-	if thresholds.max_completion_hours and minutes is not None and minutes > thresholds.max_completion_hours * 60:
-		findings.append(Finding(COMPLETION_SLOW, WARNING, run.name,
-			{"hours": round(minutes / 60, 2), "limit": thresholds.max_completion_hours, "finished": run.finished}))
+	if (
+		thresholds.max_completion_hours
+		and minutes is not None
+		and minutes > thresholds.max_completion_hours * 60
+	):
+		findings.append(
+			Finding(
+				COMPLETION_SLOW,
+				WARNING,
+				run.name,
+				{
+					"hours": round(minutes / 60, 2),
+					"limit": thresholds.max_completion_hours,
+					"finished": run.finished,
+				},
+			)
+		)
 	rate = processing_rate(run, now)
-	if thresholds.min_rate_per_minute and rate is not None and run.processed >= MIN_PROCESSED_FOR_RATE \
-		and rate < thresholds.min_rate_per_minute:
-		findings.append(Finding(RATE_LOW, WARNING, run.name, {"rate": rate, "limit": thresholds.min_rate_per_minute}))
+	if (
+		thresholds.min_rate_per_minute
+		and rate is not None
+		and run.processed >= MIN_PROCESSED_FOR_RATE
+		and rate < thresholds.min_rate_per_minute
+	):
+		findings.append(
+			Finding(RATE_LOW, WARNING, run.name, {"rate": rate, "limit": thresholds.min_rate_per_minute})
+		)
 	return findings
 
 

@@ -17,7 +17,12 @@ WORKERS_BELOW_CONFIGURED = "bulk_workers_below_configured"
 MEMBERS_WAITING = "bulk_members_waiting"
 QUEUE_LENGTH = "queue_length"
 QUEUE_ALERT_TYPES = (
-	BACKLOG_WITHOUT_WORKERS, STUCK_JOBS, FAILED_JOBS, WORKERS_BELOW_CONFIGURED, MEMBERS_WAITING, QUEUE_LENGTH,
+	BACKLOG_WITHOUT_WORKERS,
+	STUCK_JOBS,
+	FAILED_JOBS,
+	WORKERS_BELOW_CONFIGURED,
+	MEMBERS_WAITING,
+	QUEUE_LENGTH,
 )
 
 CRITICAL = "Critical"
@@ -83,26 +88,34 @@ def oldest_age_seconds(enqueued: list[datetime | None], now: datetime) -> float 
 	return round((now - min(dates)).total_seconds(), 1) if dates else None
 
 
-def queue_findings(bulk: QueueSnapshot, stuck_jobs: int, stuck_requests: int,
-	configured_workers: int | None) -> list[Finding]:
+def queue_findings(
+	bulk: QueueSnapshot, stuck_jobs: int, stuck_requests: int, configured_workers: int | None
+) -> list[Finding]:
 	"""What is wrong with the `bulk` queue itself (``bulk.failed``: jobs failed in the recent window)."""
 	findings = []
 	if bulk.queued and not bulk.workers:
 		findings.append(Finding(BACKLOG_WITHOUT_WORKERS, CRITICAL, bulk.queue, {"queued": bulk.queued}))
 	if stuck_jobs or stuck_requests:
-		findings.append(Finding(STUCK_JOBS, CRITICAL, bulk.queue, {"jobs": stuck_jobs, "requests": stuck_requests}))
+		findings.append(
+			Finding(STUCK_JOBS, CRITICAL, bulk.queue, {"jobs": stuck_jobs, "requests": stuck_requests})
+		)
 	if bulk.failed:
 		findings.append(Finding(FAILED_JOBS, WARNING, bulk.queue, {"failed": bulk.failed}))
 	if configured_workers and bulk.workers < configured_workers:
 		findings.append(
-			Finding(WORKERS_BELOW_CONFIGURED, WARNING, bulk.queue,
-				{"workers": bulk.workers, "configured": configured_workers})
+			Finding(
+				WORKERS_BELOW_CONFIGURED,
+				WARNING,
+				bulk.queue,
+				{"workers": bulk.workers, "configured": configured_workers},
+			)
 		)
 	return findings
 
 
-def backlog_findings(queues: list[QueueSnapshot], members_waiting: int, queue_limit: int | None,
-	members_limit: int | None) -> list[Finding]:
+def backlog_findings(
+	queues: list[QueueSnapshot], members_waiting: int, queue_limit: int | None, members_limit: int | None
+) -> list[Finding]:
 	"""Too many jobs waiting on a queue, or too many members waiting for an account."""
 	findings = [
 		Finding(QUEUE_LENGTH, WARNING, queue.queue, {"queued": queue.queued, "limit": queue_limit})
@@ -110,5 +123,7 @@ def backlog_findings(queues: list[QueueSnapshot], members_waiting: int, queue_li
 		if queue_limit and queue.queued > queue_limit
 	]
 	if members_limit and members_waiting > members_limit:
-		findings.append(Finding(MEMBERS_WAITING, WARNING, "bulk", {"waiting": members_waiting, "limit": members_limit}))
+		findings.append(
+			Finding(MEMBERS_WAITING, WARNING, "bulk", {"waiting": members_waiting, "limit": members_limit})
+		)
 	return findings

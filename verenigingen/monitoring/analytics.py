@@ -86,9 +86,14 @@ class AnalyticsEngine:
 			{"since": self.since},
 			as_dict=True,
 		)
-		return [{**row, "accounts": int(row.accounts or 0),
-			"average_rate": round(float(row.average_rate), 1) if row.average_rate is not None else None}
-			for row in rows]
+		return [
+			{
+				**row,
+				"accounts": int(row.accounts or 0),
+				"average_rate": round(float(row.average_rate), 1) if row.average_rate is not None else None,
+			}
+			for row in rows
+		]
 
 	def attempt_totals(self) -> dict:
 		row = frappe.db.sql(
@@ -114,9 +119,23 @@ class AnalyticsEngine:
 		return rows
 
 	def import_history(self) -> list[dict]:
-		return frappe.get_all("Mijnrood CSV Import", fields=["name", "status", "creation", "finished_at", "total_rows",
-			"created_count", "updated_count", "unchanged_count", "skipped_count", "error_count"],
-			order_by="creation desc", limit_page_length=20)
+		return frappe.get_all(
+			"Mijnrood CSV Import",
+			fields=[
+				"name",
+				"status",
+				"creation",
+				"finished_at",
+				"total_rows",
+				"created_count",
+				"updated_count",
+				"unchanged_count",
+				"skipped_count",
+				"error_count",
+			],
+			order_by="creation desc",
+			limit_page_length=20,
+		)
 
 
 def recommendation_row(item: Recommendation) -> dict:
@@ -131,16 +150,27 @@ def advice_text(item: Recommendation) -> str:
 	texts = {
 		"use_fastest_configuration": lambda: _(
 			"Batch size {0} with {1} workers ran {2} accounts/min over {3} runs, against {4}/min for batch size {5} with {6} workers over {7} runs: prefer the first"
-		).format(f["batch_size"], f["workers"], f["rate"], f["runs"], f["other_rate"], f["other_batch_size"],
-			f["other_workers"], f["other_runs"]),
+		).format(
+			f["batch_size"],
+			f["workers"],
+			f["rate"],
+			f["runs"],
+			f["other_rate"],
+			f["other_batch_size"],
+			f["other_workers"],
+			f["other_runs"],
+		),
 		"fix_dominant_reason": lambda: _("{0} of {1} failures ({2}%) have one reason ({3}): {4}").format(
-			f["count"], f["failures"], f["share_percent"], f["failure_class"], f["reason"]),
-		"no_dominant_reason": lambda: _("{0} failures with no reason behind half of them (largest: {1})").format(
-			f["failures"], f["largest"]),
+			f["count"], f["failures"], f["share_percent"], f["failure_class"], f["reason"]
+		),
+		"no_dominant_reason": lambda: _(
+			"{0} failures with no reason behind half of them (largest: {1})"
+		).format(f["failures"], f["largest"]),
 		"success_rate_below_threshold": lambda: _(
 			"{0}% of finished attempts succeeded ({1} of {2}), below the {3}% threshold"
 		).format(f["success_rate"], f["successful"], f["successful"] + f["failed"], f["limit"]),
-		"success_rate_fine": lambda: _("{0}% of finished attempts succeeded ({1} of {2}), at or above {3}%").format(
-			f["success_rate"], f["successful"], f["successful"] + f["failed"], f["limit"]),
+		"success_rate_fine": lambda: _(
+			"{0}% of finished attempts succeeded ({1} of {2}), at or above {3}%"
+		).format(f["success_rate"], f["successful"], f["successful"] + f["failed"], f["limit"]),
 	}
 	return texts[item.advice]()

@@ -12,23 +12,31 @@ def message(finding: Finding) -> str:
 	"""The alert's sentence for a finding (figures only: names of queues and trackers, counts)."""
 	f = finding.figures
 	sentences = {
-		queue_health.BACKLOG_WITHOUT_WORKERS: lambda: _("{0} jobs wait on the bulk queue and no worker serves it").format(
-			f["queued"]),
-		queue_health.STUCK_JOBS: lambda: _("Bulk queue: {0} stuck jobs and {1} requests stuck in Processing").format(
-			f["jobs"], f["requests"]),
+		queue_health.BACKLOG_WITHOUT_WORKERS: lambda: _(
+			"{0} jobs wait on the bulk queue and no worker serves it"
+		).format(f["queued"]),
+		queue_health.STUCK_JOBS: lambda: _(
+			"Bulk queue: {0} stuck jobs and {1} requests stuck in Processing"
+		).format(f["jobs"], f["requests"]),
 		queue_health.FAILED_JOBS: lambda: _("{0} bulk jobs failed in the last 24 hours").format(f["failed"]),
 		queue_health.WORKERS_BELOW_CONFIGURED: lambda: _("{0} bulk workers run, {1} are configured").format(
-			f["workers"], f["configured"]),
+			f["workers"], f["configured"]
+		),
 		queue_health.MEMBERS_WAITING: lambda: _("{0} members wait for an account (alert above {1})").format(
-			f["waiting"], f["limit"]),
+			f["waiting"], f["limit"]
+		),
 		queue_health.QUEUE_LENGTH: lambda: _("{0} jobs wait on queue {1} (alert above {2})").format(
-			f["queued"], finding.key, f["limit"]),
-		performance.SUCCESS_RATE_LOW: lambda: _("Bulk run {0}: {1}% of finished attempts succeeded (alert below {2}%)").format(
-			finding.key, f["success_rate"], f["limit"]),
+			f["queued"], finding.key, f["limit"]
+		),
+		performance.SUCCESS_RATE_LOW: lambda: _(
+			"Bulk run {0}: {1}% of finished attempts succeeded (alert below {2}%)"
+		).format(finding.key, f["success_rate"], f["limit"]),
 		performance.COMPLETION_SLOW: lambda: _("Bulk run {0} has taken {1} hours (alert above {2})").format(
-			finding.key, f["hours"], f["limit"]),
+			finding.key, f["hours"], f["limit"]
+		),
 		performance.RATE_LOW: lambda: _("Bulk run {0}: {1} accounts per minute (alert below {2})").format(
-			finding.key, f["rate"], f["limit"]),
+			finding.key, f["rate"], f["limit"]
+		),
 	}
 	return sentences[finding.alert_type]()
 
@@ -36,12 +44,16 @@ def message(finding: Finding) -> str:
 def publish(findings: list[Finding], owned_types: tuple[str, ...]) -> dict:
 	"""Raise an alert per finding and resolve this check's alerts whose condition cleared."""
 	raised = [
-		alerts.raise_alert(finding.alert_type, finding.severity, message(finding), finding.figures, key=finding.key)
+		alerts.raise_alert(
+			finding.alert_type, finding.severity, message(finding), finding.figures, key=finding.key
+		)
 		for finding in findings
 	]
 	resolved = []
 	for alert_type in owned_types:
-		resolved += alerts.resolve_cleared(alert_type, [f.key for f in findings if f.alert_type == alert_type])
+		resolved += alerts.resolve_cleared(
+			alert_type, [f.key for f in findings if f.alert_type == alert_type]
+		)
 	return {"raised": raised, "resolved": resolved}
 
 

@@ -30,12 +30,24 @@ def collect_health(with_details: bool) -> dict:
 	scheduler = None if not database else not is_scheduler_disabled(verbose=False)
 	critical = open_critical_alerts() if database else None
 	bulk = queues.get("bulk") or {}
-	facts = HealthFacts(database, redis_cache, redis_queue, scheduler,
-		bool(bulk.get("queued")) and not bulk.get("workers"), critical)
+	facts = HealthFacts(
+		database,
+		redis_cache,
+		redis_queue,
+		scheduler,
+		bool(bulk.get("queued")) and not bulk.get("workers"),
+		critical,
+	)
 	result = {"status": health_status(facts), "timestamp": now_datetime().isoformat()}
 	if with_details:
-		result.update(database=database, redis_cache=redis_cache, redis_queue=redis_queue, scheduler_enabled=scheduler,
-			queues=queues, open_critical_alerts=critical)
+		result.update(
+			database=database,
+			redis_cache=redis_cache,
+			redis_queue=redis_queue,
+			scheduler_enabled=scheduler,
+			queues=queues,
+			open_critical_alerts=critical,
+		)
 	return result
 
 
@@ -44,8 +56,11 @@ def read_queues() -> dict:
 	queues = {}
 	for name in configured_queues():
 		status = queue_status(name)
-		queues[name] = {"queued": status["queued"], "started": status["started"],
-			"workers": len([w for w in status["workers"] if w["alive"] is not False])}
+		queues[name] = {
+			"queued": status["queued"],
+			"started": status["started"],
+			"workers": len([w for w in status["workers"] if w["alive"] is not False]),
+		}
 	return queues
 
 

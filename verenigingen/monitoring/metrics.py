@@ -19,16 +19,26 @@ class VerenigingenCollector(Collector):
 	"""Trackers and requests by status, accounts created, queue lengths, workers, open alerts."""
 
 	def collect(self):
-		yield self.by_status("verenigingen_bulk_operations", "Bulk Operation Trackers by status",
-			"select status, count(*) from `tabBulk Operation Tracker` group by status")
-		yield self.by_status("verenigingen_account_requests", "Account Creation Requests by status",
-			"select status, count(*) from `tabAccount Creation Request` group by status")
+		yield self.by_status(
+			"verenigingen_bulk_operations",
+			"Bulk Operation Trackers by status",
+			"select status, count(*) from `tabBulk Operation Tracker` group by status",
+		)
+		yield self.by_status(
+			"verenigingen_account_requests",
+			"Account Creation Requests by status",
+			"select status, count(*) from `tabAccount Creation Request` group by status",
+		)
 		created = frappe.db.count("Account Creation Request", {"status": "Completed"})
-		yield CounterMetricFamily("verenigingen_accounts_created", "Member accounts created (completed requests)",
-			value=created)
+		yield CounterMetricFamily(
+			"verenigingen_accounts_created", "Member accounts created (completed requests)", value=created
+		)
 		waiting = sum(int(row.queued) + int(row.processing) for row in members_waiting())
-		yield GaugeMetricFamily("verenigingen_members_waiting", "Members whose account request is Queued or Processing",
-			value=waiting)
+		yield GaugeMetricFamily(
+			"verenigingen_members_waiting",
+			"Members whose account request is Queued or Processing",
+			value=waiting,
+		)
 		yield from self.queues()
 		yield self.alerts()
 
@@ -41,8 +51,12 @@ class VerenigingenCollector(Collector):
 
 	@staticmethod
 	def queues():
-		jobs = GaugeMetricFamily("verenigingen_queue_jobs", "Jobs per RQ queue and state", labels=["queue", "state"])
-		workers = GaugeMetricFamily("verenigingen_queue_workers", "Live workers serving the queue", labels=["queue"])
+		jobs = GaugeMetricFamily(
+			"verenigingen_queue_jobs", "Jobs per RQ queue and state", labels=["queue", "state"]
+		)
+		workers = GaugeMetricFamily(
+			"verenigingen_queue_workers", "Live workers serving the queue", labels=["queue"]
+		)
 		up = GaugeMetricFamily("verenigingen_queue_redis_up", "1 when the queue Redis could be read")
 		try:
 			statuses = {name: queue_status(name) for name in configured_queues()}
@@ -57,12 +71,19 @@ class VerenigingenCollector(Collector):
 
 	@staticmethod
 	def alerts() -> GaugeMetricFamily:
-		family = GaugeMetricFamily("verenigingen_alerts_open", "Open or acknowledged alerts by severity",
-			labels=["severity"])
-		counts = dict(frappe.db.sql(
-			"""select severity, count(*) from `tabVerenigingen Alert` where status in %(statuses)s group by severity""",
-			{"statuses": ACTIVE_ALERT_STATUSES},
-		)) if frappe.db.table_exists(ALERT) else {}
+		family = GaugeMetricFamily(
+			"verenigingen_alerts_open", "Open or acknowledged alerts by severity", labels=["severity"]
+		)
+		counts = (
+			dict(
+				frappe.db.sql(
+					"""select severity, count(*) from `tabVerenigingen Alert` where status in %(statuses)s group by severity""",
+					{"statuses": ACTIVE_ALERT_STATUSES},
+				)
+			)
+			if frappe.db.table_exists(ALERT)
+			else {}
+		)
 		for severity in ("Info", "Warning", "Critical"):
 			family.add_metric([severity], counts.get(severity, 0))
 		return family

@@ -42,8 +42,16 @@ def runs_to_judge(now) -> list[RunFigures]:
 
 
 def run_figures(row) -> RunFigures:
-	return RunFigures(row.name, row.status, int(row.total or 0), int(row.processed or 0), int(row.successful or 0),
-		int(row.failed or 0), row.started_at, row.finished_at)
+	return RunFigures(
+		row.name,
+		row.status,
+		int(row.total or 0),
+		int(row.processed or 0),
+		int(row.successful or 0),
+		int(row.failed or 0),
+		row.started_at,
+		row.finished_at,
+	)
 
 
 def failures_by_reason(tracker_names: list[str]) -> list[dict]:
@@ -77,11 +85,15 @@ def dashboard_data(days: int) -> dict:
 	"""Everything the performance dashboard shows, in one call."""
 	now = now_datetime()
 	since = now - timedelta(days=days)
-	runs = [run_figures(row) for row in frappe.db.sql(
-		"""select name, status, total, processed, successful, failed, started_at, finished_at
+	runs = [
+		run_figures(row)
+		for row in frappe.db.sql(
+			"""select name, status, total, processed, successful, failed, started_at, finished_at
 		from `tabBulk Operation Tracker` where creation >= %(since)s""",
-		{"since": since}, as_dict=True,
-	)]
+			{"since": since},
+			as_dict=True,
+		)
+	]
 	return {
 		"days": days,
 		**summarise_runs(runs, now),
@@ -94,9 +106,25 @@ def dashboard_data(days: int) -> dict:
 
 
 def last_operations() -> list[dict]:
-	rows = frappe.get_all(TRACKER, fields=["name", "status", "total", "processed", "successful", "failed",
-		"waiting_for_retry", "rate_per_minute", "eta", "started_at", "finished_at", "creation"],
-		order_by="creation desc", limit_page_length=LAST_RUNS)
+	rows = frappe.get_all(
+		TRACKER,
+		fields=[
+			"name",
+			"status",
+			"total",
+			"processed",
+			"successful",
+			"failed",
+			"waiting_for_retry",
+			"rate_per_minute",
+			"eta",
+			"started_at",
+			"finished_at",
+			"creation",
+		],
+		order_by="creation desc",
+		limit_page_length=LAST_RUNS,
+	)
 	for row in rows:
 		row["progress_percent"] = round(row.processed * 100 / row.total, 1) if row.total else None
 	return rows

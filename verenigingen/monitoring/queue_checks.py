@@ -33,8 +33,12 @@ def check_bulk_queue() -> dict:
 		stuck_jobs = [job for job in find_stuck_jobs(threshold) if job["queue"] == "bulk"]
 		configured = int(setting("bulk_background_workers", 2) or 0)
 		findings += queue_findings(bulk, len(stuck_jobs), stuck_requests(threshold), configured)
-	findings += backlog_findings(snapshots, status["members_waiting"],
-		int(setting("queue_length_alert_threshold", 1000) or 0), int(setting("backlog_alert_members", 1000) or 0))
+	findings += backlog_findings(
+		snapshots,
+		status["members_waiting"],
+		int(setting("queue_length_alert_threshold", 1000) or 0),
+		int(setting("backlog_alert_members", 1000) or 0),
+	)
 	return {**publish(findings, QUEUE_ALERT_TYPES), "findings": [f.alert_type for f in findings]}
 
 
@@ -50,9 +54,12 @@ def recent_failures(queue_type: str) -> int:
 	queue = get_queue(queue_type)
 	registry = FailedJobRegistry(queue=queue)
 	rows = queue.connection.zrevrange(registry.key, 0, FAILED_SAMPLE - 1, withscores=True)
-	jobs = queue.job_class.fetch_many([job_id.decode() for job_id, _score in rows], connection=queue.connection)
+	jobs = queue.job_class.fetch_many(
+		[job_id.decode() for job_id, _score in rows], connection=queue.connection
+	)
 	ttl = {job.id: job.failure_ttl for job in jobs if job}
 	default_ttl = frappe.conf.get("rq_job_failure_ttl") or 7 * 24 * 3600
 	return failed_since(
-		[(score, ttl.get(job_id.decode()) or default_ttl) for job_id, score in rows], time.time() - FAILED_WINDOW_SECONDS
+		[(score, ttl.get(job_id.decode()) or default_ttl) for job_id, score in rows],
+		time.time() - FAILED_WINDOW_SECONDS,
 	)

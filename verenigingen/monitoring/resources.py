@@ -59,13 +59,22 @@ class ResourceMonitor:
 	@staticmethod
 	def memory() -> dict:
 		memory = psutil.virtual_memory()
-		return {"total_bytes": memory.total, "available_bytes": memory.available, "used_percent": memory.percent}
+		return {
+			"total_bytes": memory.total,
+			"available_bytes": memory.available,
+			"used_percent": memory.percent,
+		}
 
 	@staticmethod
 	def bench_disk() -> dict:
 		path = get_bench_path()
 		usage = psutil.disk_usage(path)
-		return {"path": path, "total_bytes": usage.total, "free_bytes": usage.free, "used_percent": usage.percent}
+		return {
+			"path": path,
+			"total_bytes": usage.total,
+			"free_bytes": usage.free,
+			"used_percent": usage.percent,
+		}
 
 	@staticmethod
 	def worker_processes() -> list[dict]:
@@ -74,15 +83,22 @@ class ResourceMonitor:
 
 	@staticmethod
 	def worker_process(worker: Worker) -> dict:
-		row = {"name": worker.name, "pid": worker.pid, "queues": worker.queue_names(), "rss_bytes": None,
-			"work_horse_rss_bytes": None}
+		row = {
+			"name": worker.name,
+			"pid": worker.pid,
+			"queues": worker.queue_names(),
+			"rss_bytes": None,
+			"work_horse_rss_bytes": None,
+		}
 		if worker.hostname != socket.gethostname() or not worker.pid:
 			return row  # another machine: its processes cannot be read from here
 		try:
 			process = psutil.Process(worker.pid)
 			row["rss_bytes"] = process.memory_info().rss
 			children = process.children()
-			row["work_horse_rss_bytes"] = sum(child.memory_info().rss for child in children) if children else None
+			row["work_horse_rss_bytes"] = (
+				sum(child.memory_info().rss for child in children) if children else None
+			)
 		except psutil.Error:
 			pass
 		return row

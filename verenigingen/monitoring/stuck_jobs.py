@@ -54,7 +54,9 @@ def started_jobs(queue_type: str) -> list[tuple[Job, StartedJob]]:
 			continue
 		worker = workers.get(job.worker_name)
 		alive = False if worker is None else process_alive(worker.hostname, worker.pid)
-		pairs.append((job, StartedJob(job.id, queue_type, job.worker_name, _naive(job.last_heartbeat), alive)))
+		pairs.append(
+			(job, StartedJob(job.id, queue_type, job.worker_name, _naive(job.last_heartbeat), alive))
+		)
 	return pairs
 
 
@@ -108,7 +110,9 @@ def requeue_trackers_of_dead_jobs(stuck: list[dict]) -> list[str]:
 	alive = {job["tracker"] for job in live_bulk_jobs()}
 	requeued = []
 	for tracker_name in sorted(dead - alive):
-		names = frappe.get_all(REQUEST, filters={"tracker": tracker_name, "status": "Processing"}, pluck="name")
+		names = frappe.get_all(
+			REQUEST, filters={"tracker": tracker_name, "status": "Processing"}, pluck="name"
+		)
 		requeued += reset_to_queued(names)
 		batches.requeue_open_requests(tracker_name, int(now_datetime().timestamp()))
 	return requeued
@@ -118,7 +122,9 @@ def requeue_single_requests(stuck: list[dict]) -> list[str]:
 	requeued = []
 	for job in stuck:
 		if job["request"] and reset_to_queued([job["request"]]):
-			attempts = frappe.db.get_value(REQUEST, job["request"], ["attempt_count", "priority"], as_dict=True)
+			attempts = frappe.db.get_value(
+				REQUEST, job["request"], ["attempt_count", "priority"], as_dict=True
+			)
 			batches.enqueue_request(job["request"], (attempts.attempt_count or 0) + 1, attempts.priority)
 			requeued.append(job["request"])
 	return requeued
@@ -128,8 +134,11 @@ def live_bulk_jobs() -> list[dict]:
 	"""This site's started bulk jobs that are not stuck (read after the dead ones were moved)."""
 	if "bulk" not in configured_queues():
 		return []
-	return [describe(job, started, "") for job, started in started_jobs("bulk")
-		if job.kwargs.get("site") == frappe.local.site]
+	return [
+		describe(job, started, "")
+		for job, started in started_jobs("bulk")
+		if job.kwargs.get("site") == frappe.local.site
+	]
 
 
 def reset_to_queued(request_names: list[str]) -> list[str]:
@@ -148,16 +157,22 @@ def reset_to_queued(request_names: list[str]) -> list[str]:
 
 def record_action(action: str, result: dict) -> str:
 	"""Keep who did what and when, with the exact result."""
-	doc = frappe.get_doc({
-		"doctype": ACTION,
-		"action": action,
-		"performed_by": frappe.session.user,
-		"performed_at": now_datetime(),
-		"summary": _("{0} stuck jobs moved to failed, {1} requests re-queued, {2} recovered after the threshold").format(
-			len(result["jobs_moved_to_failed"]), len(result["requests_requeued"]),
-			result["requests_recovered_after_threshold"]),
-		"result": json.dumps(result, default=str, indent=1),
-	})
+	doc = frappe.get_doc(
+		{
+			"doctype": ACTION,
+			"action": action,
+			"performed_by": frappe.session.user,
+			"performed_at": now_datetime(),
+			"summary": _(
+				"{0} stuck jobs moved to failed, {1} requests re-queued, {2} recovered after the threshold"
+			).format(
+				len(result["jobs_moved_to_failed"]),
+				len(result["requests_requeued"]),
+				result["requests_recovered_after_threshold"],
+			),
+			"result": json.dumps(result, default=str, indent=1),
+		}
+	)
 	doc.insert()
 	return doc.name
 

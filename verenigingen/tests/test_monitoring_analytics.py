@@ -17,11 +17,29 @@ SLOW_BATCH, FAST_BATCH = 37, 73
 
 def finished_run(batch_size: int, workers: int, accounts: int, minutes: float) -> str:
 	now = now_datetime()
-	doc = frappe.get_doc({"doctype": TRACKER, "operation_type": "Account Creation", "status": "Completed",
-		"requested_by": "Administrator", "total": accounts, "batch_size": batch_size, "priority": "Low"})
+	doc = frappe.get_doc(
+		{
+			"doctype": TRACKER,
+			"operation_type": "Account Creation",
+			"status": "Completed",
+			"requested_by": "Administrator",
+			"total": accounts,
+			"batch_size": batch_size,
+			"priority": "Low",
+		}
+	)
 	doc.insert()
-	frappe.db.set_value(TRACKER, doc.name, {"processed": accounts, "successful": accounts, "bulk_workers": workers,
-		"started_at": now - timedelta(minutes=minutes), "finished_at": now})
+	frappe.db.set_value(
+		TRACKER,
+		doc.name,
+		{
+			"processed": accounts,
+			"successful": accounts,
+			"bulk_workers": workers,
+			"started_at": now - timedelta(minutes=minutes),
+			"finished_at": now,
+		},
+	)
 	return doc.name
 
 
@@ -43,12 +61,21 @@ class TestInsights(FrappeTestCase):
 		self.assertEqual(rows[(FAST_BATCH, 4)]["runs"], 2)
 		advice = next(r for r in report["recommendations"] if r["topic"] == "configuration")
 		if advice["advice"] == "use_fastest_configuration":  # other runs on this site may make two groups
-			self.assertNotEqual((advice["figures"]["batch_size"], advice["figures"]["workers"]), (FAST_BATCH, 4))
+			self.assertNotEqual(
+				(advice["figures"]["batch_size"], advice["figures"]["workers"]), (FAST_BATCH, 4)
+			)
 		finished_run(FAST_BATCH, 4, 60000, 1)
 		advice = next(r for r in self.report()["recommendations"] if r["topic"] == "configuration")
 		self.assertEqual(advice["advice"], "use_fastest_configuration")
-		self.assertEqual((advice["figures"]["batch_size"], advice["figures"]["workers"], advice["figures"]["rate"],
-			advice["figures"]["runs"]), (FAST_BATCH, 4, 60000.0, 3))
+		self.assertEqual(
+			(
+				advice["figures"]["batch_size"],
+				advice["figures"]["workers"],
+				advice["figures"]["rate"],
+				advice["figures"]["runs"],
+			),
+			(FAST_BATCH, 4, 60000.0, 3),
+		)
 		self.assertIn("60000.0", advice["text"])
 
 	def test_unrecorded_worker_count_is_unknown(self):
@@ -60,8 +87,16 @@ class TestInsights(FrappeTestCase):
 		reason = f"Test reason {frappe.generate_hash(length=6)}"
 		now = now_datetime()
 		for member in make_members(12):
-			frappe.get_doc({"doctype": REQUEST, "member": member, "status": "Failed", "failure_class": "permanent",
-				"failure_reason": reason, "processed_at": now}).insert()
+			frappe.get_doc(
+				{
+					"doctype": REQUEST,
+					"member": member,
+					"status": "Failed",
+					"failure_class": "permanent",
+					"failure_reason": reason,
+					"processed_at": now,
+				}
+			).insert()
 		rows = [r for r in self.report()["top_failure_reasons"] if r.failure_reason == reason]
 		self.assertEqual([(r.failure_class, r.failures) for r in rows], [("permanent", 12)])
 

@@ -19,20 +19,41 @@ SETTINGS = "Verenigingen Settings"
 def make_tracker(successful: int, failed: int = 0, minutes: float = 10, finished: bool = True) -> str:
 	"""A bulk run's tracker with these figures, started ``minutes`` ago."""
 	now = now_datetime()
-	doc = frappe.get_doc({"doctype": TRACKER, "operation_type": "Account Creation", "status": "Processing",
-		"requested_by": "Administrator", "total": successful + failed, "batch_size": 50, "priority": "Low"})
+	doc = frappe.get_doc(
+		{
+			"doctype": TRACKER,
+			"operation_type": "Account Creation",
+			"status": "Processing",
+			"requested_by": "Administrator",
+			"total": successful + failed,
+			"batch_size": 50,
+			"priority": "Low",
+		}
+	)
 	doc.insert()
-	frappe.db.set_value(TRACKER, doc.name, {
-		"processed": successful + failed, "successful": successful, "failed": failed,
-		"started_at": now - timedelta(minutes=minutes), "finished_at": now if finished else None,
-		"status": "Completed with Errors" if finished and failed else ("Completed" if finished else "Processing"),
-	})
+	frappe.db.set_value(
+		TRACKER,
+		doc.name,
+		{
+			"processed": successful + failed,
+			"successful": successful,
+			"failed": failed,
+			"started_at": now - timedelta(minutes=minutes),
+			"finished_at": now if finished else None,
+			"status": "Completed with Errors"
+			if finished and failed
+			else ("Completed" if finished else "Processing"),
+		},
+	)
 	return doc.name
 
 
 def active(alert_type: str, key: str) -> list[dict]:
-	return frappe.get_all(ALERT, filters={"alert_type": alert_type, "alert_key": key,
-		"status": ("in", ("Open", "Acknowledged"))}, fields=["name", "occurrences"])
+	return frappe.get_all(
+		ALERT,
+		filters={"alert_type": alert_type, "alert_key": key, "status": ("in", ("Open", "Acknowledged"))},
+		fields=["name", "occurrences"],
+	)
 
 
 class TestPerformanceAlerts(AlertTestCase):
@@ -53,19 +74,28 @@ class TestPerformanceAlerts(AlertTestCase):
 
 	def test_success_rate_below_threshold(self):
 		name = make_tracker(successful=600, failed=400, minutes=10)
-		self.crosses_once_counts_then_resolves(performance.SUCCESS_RATE_LOW, name,
-			lambda: frappe.db.set_value(TRACKER, name, {"successful": 1000, "failed": 0}))
+		self.crosses_once_counts_then_resolves(
+			performance.SUCCESS_RATE_LOW,
+			name,
+			lambda: frappe.db.set_value(TRACKER, name, {"successful": 1000, "failed": 0}),
+		)
 
 	def test_completion_time_above_threshold(self):
 		name = make_tracker(successful=9000, minutes=7 * 60, finished=False)
-		self.crosses_once_counts_then_resolves(performance.COMPLETION_SLOW, name,
-			lambda: frappe.db.set_value(TRACKER, name, "started_at", now_datetime() - timedelta(hours=1)))
+		self.crosses_once_counts_then_resolves(
+			performance.COMPLETION_SLOW,
+			name,
+			lambda: frappe.db.set_value(TRACKER, name, "started_at", now_datetime() - timedelta(hours=1)),
+		)
 
 	def test_rate_below_threshold(self):
 		frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", 15)
 		name = make_tracker(successful=100, minutes=10)
-		self.crosses_once_counts_then_resolves(performance.RATE_LOW, name,
-			lambda: frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", 5))
+		self.crosses_once_counts_then_resolves(
+			performance.RATE_LOW,
+			name,
+			lambda: frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", 5),
+		)
 
 	def test_healthy_run_raises_nothing(self):
 		name = make_tracker(successful=1000, minutes=10)
@@ -93,9 +123,13 @@ class TestDashboard(FrappeTestCase):
 		self.assertLessEqual(len(data["last_operations"]), 5)
 		self.assertIn("bulk", data["queue_health"]["queues"])
 		self.assertIsInstance(data["active_alerts"], list)
-		self.assertEqual(data["retry_queue"]["waiting"], bulk_retry_processor.get_retry_queue_status()["waiting"])
+		self.assertEqual(
+			data["retry_queue"]["waiting"], bulk_retry_processor.get_retry_queue_status()["waiting"]
+		)
 		for key in ("success_rate", "average_rate_per_minute", "average_completion_minutes"):
 			self.assertIn(key, data)
 
 	def test_days_must_be_a_positive_number(self):
-		self.assertRaises(frappe.ValidationError, bulk_performance_monitor.get_performance_dashboard_data, "0")
+		self.assertRaises(
+			frappe.ValidationError, bulk_performance_monitor.get_performance_dashboard_data, "0"
+		)

@@ -19,7 +19,11 @@ STAFF_READS = {
 	"get_system_metrics": resource_monitor.get_system_metrics,
 	"generate_insights_report": analytics_engine.generate_insights_report,
 }
-ALL_METHODS = {**STAFF_READS, "clear_stuck_jobs": bulk_queue_config.clear_stuck_jobs, "metrics": health.metrics}
+ALL_METHODS = {
+	**STAFF_READS,
+	"clear_stuck_jobs": bulk_queue_config.clear_stuck_jobs,
+	"metrics": health.metrics,
+}
 
 
 class TestMonitoringPermissions(FrappeTestCase):
@@ -43,18 +47,23 @@ class TestMonitoringPermissions(FrappeTestCase):
 		for name, method in STAFF_READS.items():
 			with self.subTest(method=name):
 				self.assertIsInstance(method(), dict)
-		self.assert_refused(manager.name, {"clear_stuck_jobs": bulk_queue_config.clear_stuck_jobs,
-			"metrics": health.metrics})
+		self.assert_refused(
+			manager.name, {"clear_stuck_jobs": bulk_queue_config.clear_stuck_jobs, "metrics": health.metrics}
+		)
 
 	def test_monitoring_role_only_scrapes(self):
 		monitor = make_user(roles=(MONITORING_ROLE,))
 		frappe.set_user(monitor.name)
 		self.assertEqual(health.metrics().status_code, 200)
-		self.assert_refused(monitor.name, {**STAFF_READS, "clear_stuck_jobs": bulk_queue_config.clear_stuck_jobs})
+		self.assert_refused(
+			monitor.name, {**STAFF_READS, "clear_stuck_jobs": bulk_queue_config.clear_stuck_jobs}
+		)
 
 	def test_administrator_role_may_clear(self):
 		admin = make_staff_user("Verenigingen Administrator")
 		frappe.set_user(admin.name)
 		result = bulk_queue_config.clear_stuck_jobs()
-		self.assertEqual(frappe.db.get_value("Verenigingen Monitoring Action", result["action"], "performed_by"),
-			admin.name)
+		self.assertEqual(
+			frappe.db.get_value("Verenigingen Monitoring Action", result["action"], "performed_by"),
+			admin.name,
+		)

@@ -17,8 +17,11 @@ from verenigingen.utils import bulk_queue_config
 
 
 def active_alerts_of(alert_type: str) -> list[dict]:
-	return frappe.get_all(ALERT, filters={"alert_type": alert_type, "status": ("in", ("Open", "Acknowledged"))},
-		fields=["name", "alert_key", "occurrences", "status", "severity"])
+	return frappe.get_all(
+		ALERT,
+		filters={"alert_type": alert_type, "status": ("in", ("Open", "Acknowledged"))},
+		fields=["name", "alert_key", "occurrences", "status", "severity"],
+	)
 
 
 class TestStuckRun(BulkTestCase):
@@ -39,10 +42,17 @@ class TestStuckRun(BulkTestCase):
 				status = bulk_queue_config.get_queue_status()
 			stuck = [job for job in status["stuck_jobs"] if job["tracker"] == tracker_name]
 			self.assertEqual(len(stuck), 1, status["stuck_jobs"])
-			self.assertEqual((stuck[0]["queue"], stuck[0]["reason"], stuck[0]["site"]),
-				("bulk", WORKER_GONE, frappe.local.site))
-			self.assertTrue(all(w["alive"] is False for w in status["queues"]["bulk"]["workers"]
-				if w["name"] == stuck[0]["worker"]))
+			self.assertEqual(
+				(stuck[0]["queue"], stuck[0]["reason"], stuck[0]["site"]),
+				("bulk", WORKER_GONE, frappe.local.site),
+			)
+			self.assertTrue(
+				all(
+					w["alive"] is False
+					for w in status["queues"]["bulk"]["workers"]
+					if w["name"] == stuck[0]["worker"]
+				)
+			)
 			waiting = {row["tracker"]: row for row in status["members_waiting_per_tracker"]}
 			self.assertEqual((waiting[tracker_name]["processing"], waiting[tracker_name]["queued"]), (1, 5))
 			self.assertGreaterEqual(status["queues"]["bulk"]["queued"], 1)
@@ -97,8 +107,11 @@ class TestQueueAlerts(BulkTestCase):
 
 	def test_fewer_workers_than_configured(self):
 		frappe.db.set_single_value("Verenigingen Settings", "bulk_background_workers", 50)
-		self.check_twice_then_clear(queue_health.WORKERS_BELOW_CONFIGURED, "bulk",
-			lambda: frappe.db.set_single_value("Verenigingen Settings", "bulk_background_workers", 0))
+		self.check_twice_then_clear(
+			queue_health.WORKERS_BELOW_CONFIGURED,
+			"bulk",
+			lambda: frappe.db.set_single_value("Verenigingen Settings", "bulk_background_workers", 0),
+		)
 
 	def test_members_waiting_above_the_limit(self):
 		frappe.db.set_single_value("Verenigingen Settings", "backlog_alert_members", 2)

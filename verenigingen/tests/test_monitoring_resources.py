@@ -61,8 +61,11 @@ class TestResourceMonitor(FrappeTestCase):
 		stat = os.statvfs(get_bench_path())
 		self.assertEqual(figures["disk"]["total_bytes"], stat.f_blocks * stat.f_frsize)
 		self.assertEqual(len(figures["load_average"]), 3)
-		size = frappe.db.sql("""select sum(data_length + index_length) from information_schema.tables
-			where table_schema = %(db)s""", {"db": frappe.conf.db_name})[0][0]
+		size = frappe.db.sql(
+			"""select sum(data_length + index_length) from information_schema.tables
+			where table_schema = %(db)s""",
+			{"db": frappe.conf.db_name},
+		)[0][0]
 		self.assertEqual(figures["database_size_bytes"], int(size))
 		self.assertGreater(figures["redis_queue_memory_bytes"], 0)
 		self.assertLess(figures["collection_seconds"], 2)
@@ -100,15 +103,24 @@ class TestHealth(FrappeTestCase):
 		result = health.check()
 		self.assertTrue(result["database"] and result["redis_cache"] and result["redis_queue"])
 		self.assertIn("bulk", result["queues"])
-		critical = frappe.db.count(ALERT, {"severity": "Critical", "status": ("in", ("Open", "Acknowledged"))})
+		critical = frappe.db.count(
+			ALERT, {"severity": "Critical", "status": ("in", ("Open", "Acknowledged"))}
+		)
 		self.assertEqual(result["open_critical_alerts"], critical)
-		self.assertEqual(result["status"] == "ok", not critical and result["scheduler_enabled"] is not False
-			and not (result["queues"]["bulk"]["queued"] and not result["queues"]["bulk"]["workers"]))
+		self.assertEqual(
+			result["status"] == "ok",
+			not critical
+			and result["scheduler_enabled"] is not False
+			and not (result["queues"]["bulk"]["queued"] and not result["queues"]["bulk"]["workers"]),
+		)
 
 
 def samples(text: str) -> dict:
-	return {(s.name, tuple(sorted(s.labels.items()))): s.value
-		for family in text_string_to_metric_families(text) for s in family.samples}
+	return {
+		(s.name, tuple(sorted(s.labels.items()))): s.value
+		for family in text_string_to_metric_families(text)
+		for s in family.samples
+	}
 
 
 class TestPrometheus(FrappeTestCase):
@@ -116,10 +128,14 @@ class TestPrometheus(FrappeTestCase):
 		values = samples(exposition().decode())
 		completed = frappe.db.count("Account Creation Request", {"status": "Completed"})
 		self.assertEqual(values[("verenigingen_accounts_created_total", ())], completed)
-		self.assertEqual(values.get(("verenigingen_account_requests", (("status", "Completed"),)), 0), completed)
+		self.assertEqual(
+			values.get(("verenigingen_account_requests", (("status", "Completed"),)), 0), completed
+		)
 		trackers = sum(v for (name, _labels), v in values.items() if name == "verenigingen_bulk_operations")
 		self.assertEqual(trackers, frappe.db.count("Bulk Operation Tracker"))
-		critical = frappe.db.count(ALERT, {"severity": "Critical", "status": ("in", ("Open", "Acknowledged"))})
+		critical = frappe.db.count(
+			ALERT, {"severity": "Critical", "status": ("in", ("Open", "Acknowledged"))}
+		)
 		self.assertEqual(values[("verenigingen_alerts_open", (("severity", "Critical"),))], critical)
 		self.assertEqual(values[("verenigingen_queue_redis_up", ())], 1)
 		self.assertIn(("verenigingen_queue_jobs", (("queue", "bulk"), ("state", "queued"))), values)
