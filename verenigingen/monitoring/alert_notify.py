@@ -9,11 +9,11 @@ from verenigingen.account_creation.welcome_emails import has_outgoing_email_acco
 from verenigingen.core import alert_rules
 from verenigingen.monitoring import ALERT
 from verenigingen.monitoring.alert_settings import alert_setting
-from verenigingen.permissions import ADMINISTRATOR_ROLE, MANAGER_ROLE
+from verenigingen.permissions import STAFF_ROLES
 
 REALTIME_EVENT = "verenigingen_alert"
 # Everyone who may read alerts hears about a new one.
-ALERT_READER_ROLES = ("System Manager", ADMINISTRATOR_ROLE, MANAGER_ROLE)
+ALERT_READER_ROLES = tuple(sorted(STAFF_ROLES))
 
 
 def publish_opened(doc) -> list[str]:

@@ -2,10 +2,10 @@
 
 import frappe
 
-from verenigingen.permissions import ADMINISTRATOR_ROLE, is_staff
+from verenigingen.permissions import ADMIN_ROLES, is_staff
 
 # who manages mandates and batches (Verenigingen Manager only reads them)
-SEPA_MANAGERS = ("System Manager", ADMINISTRATOR_ROLE)
+SEPA_MANAGERS = tuple(sorted(ADMIN_ROLES))
 
 
 def mandate_query_conditions(user: str | None = None, doctype: str | None = None) -> str:

@@ -10,7 +10,7 @@ from frappe import _
 
 from verenigingen.monitoring import ALERT, alerts
 from verenigingen.monitoring.alert_checks import AlertManager
-from verenigingen.permissions import ADMINISTRATOR_ROLE, require_roles, require_staff
+from verenigingen.permissions import ADMIN_ROLES, require_roles, require_staff
 from verenigingen.utils.arguments import parse_int
 
 __all__ = [
@@ -21,7 +21,7 @@ __all__ = [
 	"run_daily_checks",
 	"run_hourly_checks",
 ]
-ALERT_HANDLER_ROLES = ("System Manager", ADMINISTRATOR_ROLE)
+ALERT_HANDLER_ROLES = tuple(sorted(ADMIN_ROLES))
 DEFAULT_LIMIT = 50
 
 

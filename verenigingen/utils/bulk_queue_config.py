@@ -8,9 +8,9 @@ import frappe
 
 from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.monitoring import alerts, queue_checks, queues, stuck_jobs
-from verenigingen.permissions import ADMINISTRATOR_ROLE, require_roles, require_staff
+from verenigingen.permissions import ADMIN_ROLES, require_roles, require_staff
 
-OPERATOR_ROLES = ("System Manager", ADMINISTRATOR_ROLE)
+OPERATOR_ROLES = tuple(sorted(ADMIN_ROLES))
 
 
 @frappe.whitelist()
