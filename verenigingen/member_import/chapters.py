@@ -5,14 +5,16 @@ import frappe
 from verenigingen.core.chapter_match import chapter_key, match_chapters, new_chapter_values
 from verenigingen.core.import_plan import groups_of
 from verenigingen.member_import.failures import log_failure
+from verenigingen.member_import.planning import field_limit
 
 
 def resolve_chapters(rows: list, divisions: dict, *, create: bool, import_name: str) -> tuple[dict, list]:
 	"""``({group: chapter name or None}, [groups without a chapter yet])``.
 
 	Missing chapters are created when the settings allow it and ``create`` is set; with ``create``
-	unset (validation) they are mapped to the name they would get. Without the setting, their
-	members are imported without a chapter (and the row says so).
+	unset (validation) they are mapped to the name they would get, or to None when that name cannot
+	be a Chapter (too long for its column), as the failed insert would leave them. Without the
+	setting, their members are imported without a chapter (and the row says so).
 	"""
 	groups = groups_of(rows)
 	if not groups:
@@ -25,9 +27,19 @@ def resolve_chapters(rows: list, divisions: dict, *, create: bool, import_name: 
 	for group in missing:
 		key = chapter_key(group)
 		if key not in created:
-			created[key] = insert_chapter(group, divisions.get(group), import_name) if create else group
+			if create:
+				created[key] = insert_chapter(group, divisions.get(group), import_name)
+			else:
+				created[key] = group if can_be_a_chapter(group) else None
 		found[group] = created[key]
-	return found, missing
+	return found, [group for group in missing if found[group]]
+
+
+def can_be_a_chapter(group: str) -> bool:
+	"""Whether a Chapter named ``group`` can be inserted, so Validate maps the group as the import will."""
+	name_length = field_limit(frappe.get_meta("Chapter").get_field("chapter_name"))["length"]
+	# Frappe refuses a name with < or >, or one equal to its doctype's
+	return len(group) <= name_length and not set("<>") & set(group) and group != "Chapter"
 
 
 def insert_chapter(group: str, details: dict | None, import_name: str) -> str | None:

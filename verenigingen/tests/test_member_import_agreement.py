@@ -163,6 +163,19 @@ class TestMemberFieldLimits(AgreementTestCase):
 		rows = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))
 		self.assertEqual({row[0]: row[-1] for row in rows if row[0] in reasons}, reasons)
 
+	def test_group_too_long_for_a_chapter_name(self):
+		"""With chapter creation on, a 150-character group cannot become a Chapter: both leave it out."""
+		self.settings(create_missing_chapters=1)
+		content = edited_csv({"1001": {"Groep": "G" * 150}})
+		doc = validate_now(make_import(content, "leden.csv"))
+		ilse = preview_row(doc, "1001")
+		self.assertEqual(ilse["action"], "create")
+		self.assertIn(f"group {'G' * 150} has no chapter; not set", ilse["warnings"])
+		self.assertNotIn("G" * 150, preview_of(doc)["new_chapters"])
+		self.assert_import_keeps_the_preview(content, "leden.csv")
+		self.assertFalse(frappe.db.get_value("Member", "1001", "chapter"))
+		self.assertTrue(frappe.db.get_value("Member", "1000", "chapter"))
+
 	def test_email_of_an_existing_member_is_refused_in_preview_and_import(self):
 		"""A member with another Lidnr holds the email: the preview refuses the row, and so does the import."""
 		frappe.get_doc(
