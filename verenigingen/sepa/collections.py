@@ -9,12 +9,13 @@ from frappe.utils import flt, getdate, now_datetime
 
 from verenigingen.core.sepa import collection as rules
 from verenigingen.core.sepa import compliance
-from verenigingen.core.sepa.accounts import check_iban, derive_bic, mask_iban
+from verenigingen.core.sepa.accounts import check_iban, mask_iban
 from verenigingen.core.sepa.mandates import FIRST, RECURRING
-from verenigingen.core.sepa.pain008 import Collection, Creditor, build_pain008, check_creditor_id
+from verenigingen.core.sepa.pain008 import Collection, build_pain008
 from verenigingen.sepa import BANK_SUBMISSION, BATCH, BATCH_GENERATION, MANDATE, PAYMENT_PROCESSING
 from verenigingen.sepa.audit import new_trace_id, record_event
 from verenigingen.sepa.batch_status import DRAFT, GENERATED, PROCESSED, SUBMITTED, require_status
+from verenigingen.sepa.creditor import creditor_from_settings
 
 OUTCOMES = ("Collected", "Rejected", "Reversed")
 _REASON_CODE = re.compile(r"^[A-Z0-9]{4}$")
@@ -138,20 +139,6 @@ def preview(doc) -> dict:
 		"by_period": dict(Counter((row.period_key or "?")[0] for row in doc.entries)),
 		"by_compliance": dict(Counter(row.compliance_status for row in doc.entries)),
 	}
-
-
-def creditor_from_settings() -> Creditor:
-	"""The creditor from Verenigingen Settings; a missing or invalid value stops with a clear message."""
-	settings = frappe.get_cached_doc("Verenigingen Settings")
-	iban = check_iban(settings.get("creditor_iban"))
-	if not (settings.get("creditor_name") and iban.valid):
-		frappe.throw(_("Set the creditor name and a valid creditor IBAN in Verenigingen Settings (SEPA)"))
-	try:
-		creditor_id = check_creditor_id(settings.get("creditor_identifier"))
-	except ValueError:
-		frappe.throw(_("The creditor identifier in Verenigingen Settings is not a valid SEPA creditor id"))
-	bic = (settings.get("creditor_bic") or "").replace(" ", "").upper() or derive_bic(iban.compact)
-	return Creditor(settings.creditor_name, iban.compact, bic, creditor_id)
 
 
 def generate_file(batch_name: str) -> dict:

@@ -91,6 +91,8 @@ def queue_mandate_run(
 
 def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
 	"""Job body: one member after another, each with its events in one transaction of its own."""
+	if not frappe.db.exists(TRACKER, tracker_name):
+		return {}  # the run was deleted before its job started: nothing to report to
 	mark_started(tracker_name)
 	results = {}
 	for member_name in member_names:
@@ -152,6 +154,8 @@ def refresh_run(tracker_name: str) -> dict:
 	current = frappe.db.get_value(
 		TRACKER, tracker_name, ["total", "started_at", "finished_at"], as_dict=True, for_update=True
 	)
+	if not current:
+		return {}
 	counts = read_run_counts(tracker_name, current.total)
 	status = bulk_progress.derive_status(counts)
 	rate = bulk_progress.rate_per_minute(counts.processed, current.started_at, now)

@@ -35,6 +35,16 @@ def ensure_mandate(member_name: str, trace_id: str | None = None, tracker: str |
 	"""Bring the member's mandate in line with their IBAN; return the outcome action."""
 	trace_id = trace_id or new_trace_id()
 	member = frappe.db.get_value("Member", member_name, list(MEMBER_FIELDS), as_dict=True)
+	if not member:
+		record_event(
+			MANDATE_CREATION,
+			REFUSED,
+			COMPLIANT,
+			entity_name=f"Member {member_name}",
+			details={"member": member_name, "reason": "member no longer exists"},
+			trace_id=trace_id,
+		)
+		return REFUSED
 	active = active_mandates([member_name]).get(member_name)
 	plan = rules.plan_mandate(member, active.iban if active else None)
 	if plan.action == rules.CREATE:

@@ -139,6 +139,7 @@ def delete_imported_data(member_ids, chapters_before: set, emails=()) -> None:
 	users = [m.user for m in members if m.user]
 	if names:
 		frappe.db.delete("Account Creation Request", {"member": ("in", names)})
+		frappe.db.delete("SEPA Mandate", {"member": ("in", names)})
 		frappe.db.delete("Member", {"name": ("in", names)})
 	for user in users:
 		for contact in frappe.get_all("Contact", filters={"user": user}, pluck="name"):

@@ -102,6 +102,61 @@ class TestDirectDebitBatch(FrappeTestCase):
 		with self.assertRaises(frappe.ValidationError):
 			record_outcome(batch.name, self.members[1].name, "Reversed", "")
 
+	def test_bank_return_file_records_rejects_with_reason_codes(self):
+		"""A pain.002 naming two of the batch's collections: both Rejected with their code, audited Failed."""
+		from verenigingen.utils.sepa_batches import import_bank_return
+
+		batch = self.new_batch()
+		fill_batch(batch.name)
+		generate_file(batch.name)
+		mark_submitted(batch.name)
+		batch.reload()
+		mine = [row for row in batch.entries if row.member in {m.name for m in self.members}][:2]
+		transactions = "".join(
+			f"<TxInfAndSts><OrgnlEndToEndId>{row.end_to_end_id}</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+			f"<StsRsnInf><Rsn><Cd>{code}</Cd></Rsn></StsRsnInf></TxInfAndSts>"
+			for row, code in zip(mine, ("AC04", "MD07"))
+		)
+		content = (
+			'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt>'
+			f"<OrgnlPmtInfAndSts>{transactions}<TxInfAndSts><OrgnlEndToEndId>NOT-OURS</OrgnlEndToEndId>"
+			"<TxSts>RJCT</TxSts></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+		)
+		file = frappe.get_doc(
+			{"doctype": "File", "file_name": "pain002.xml", "content": content, "is_private": 1}
+		).insert()
+		result = import_bank_return(batch.name, file.file_url)
+		self.assertEqual((result["recorded"], result["unknown_end_to_end_ids"]), (2, ["NOT-OURS"]))
+		batch.reload()
+		outcomes = {
+			row.member: (row.status, row.reason_code) for row in batch.entries if row.status != "Pending"
+		}
+		self.assertEqual(
+			outcomes, {mine[0].member: ("Rejected", "AC04"), mine[1].member: ("Rejected", "MD07")}
+		)
+		failed = frappe.get_all(
+			AUDIT_LOG,
+			filters={"trace_id": batch.trace_id, "action": "Collection Rejected"},
+			pluck="compliance_status",
+		)
+		self.assertEqual(failed, ["Failed", "Failed"])
+
+	def test_settings_refuse_an_invalid_creditor_identifier_or_iban(self):
+		"""stdnum.eu.at_02 checks the creditor id on save; the IBAN is checked too; valid ones are compacted."""
+		settings = frappe.get_single("Verenigingen Settings")
+		for field, value in (
+			("creditor_identifier", "NL98ZZZ999999999999"),
+			("creditor_iban", "NL91ABNA0417164301"),
+		):
+			with self.subTest(field), self.assertRaises(frappe.ValidationError):
+				settings.reload()
+				settings.set(field, value)
+				settings.save()
+		settings.reload()
+		settings.creditor_identifier = "nl69 zzz 123456780000"
+		settings.save()
+		self.assertEqual(settings.creditor_identifier, "NL69ZZZ123456780000")
+
 	def sepa_failures(self) -> int | None:
 		try:
 			from verenigingen.utils.alert_manager import AlertManager

@@ -3,7 +3,7 @@
 import frappe
 
 from verenigingen.permissions import require_roles, require_staff
-from verenigingen.sepa import BATCH, collections
+from verenigingen.sepa import BATCH, bank_returns, collections
 from verenigingen.sepa.permissions import SEPA_MANAGERS
 
 
@@ -56,3 +56,10 @@ def record_collection_outcome(
 	"""Record the bank's outcome for one member's collection (Collected, Rejected, Reversed)."""
 	require_roles(*SEPA_MANAGERS)
 	return collections.record_outcome(batch_name, member, status, reason_code)
+
+
+@frappe.whitelist()
+def import_bank_return(batch_name: str, file_url: str) -> dict:
+	"""Apply an uploaded pain.002 or camt.054 file: rejected and returned collections, with reason codes."""
+	require_roles(*SEPA_MANAGERS)
+	return bank_returns.apply_bank_return(batch_name, bank_returns.read_attached_file(file_url))

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 
 from verenigingen.core.retry_policy import parse_retry_schedule
 from verenigingen.core.role_grants import NEVER_GRANTABLE
+from verenigingen.sepa.creditor import validate_creditor_settings
 
 
 class VerenigingenSettings(Document):
@@ -15,6 +16,7 @@ class VerenigingenSettings(Document):
 		self.validate_role_grants()
 		if (self.bulk_batch_size or 0) < 1:
 			frappe.throw(_("Batch Size must be at least 1"))
+		validate_creditor_settings(self)
 
 	def validate_retry_schedule(self):
 		try:
