@@ -7,7 +7,7 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.account_creation.batches import enqueue_batch, enqueue_request, requeue_open_requests
-from verenigingen.account_creation.jobs import trackers_with_live_jobs
+from verenigingen.account_creation.jobs import trackers_with_running_jobs, trackers_with_waiting_jobs
 from verenigingen.account_creation.tracker import refresh_tracker
 
 DUE_LIMIT = 2000
@@ -75,19 +75,21 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 	"""Requests left Processing by a killed worker go back to Queued and are enqueued again.
 
 	Safe to repeat: a request that finished in the meantime is no longer Processing, and a
-	claim only takes Queued requests, so nothing is processed twice. Runs whose jobs are all
-	gone (a flushed or restarted Redis, dead workers) are recovered after a short grace;
-	requests of runs that still have a live job only after ``stuck_after_minutes``.
+	claim only takes Queued requests, so nothing is processed twice. After a short grace,
+	Processing requests of runs with no job running on a live worker, and Queued requests of
+	runs with no job running or waiting (a flushed or restarted Redis, killed workers), are
+	recovered; any other only after ``stuck_after_minutes``.
 	"""
 	if stuck_after_minutes < 0:
 		raise ValueError("stuck_after_minutes must not be negative")
 	now = now_datetime()
 	cutoff = now - timedelta(minutes=stuck_after_minutes)
 	lost_cutoff = now - timedelta(seconds=LOST_JOB_GRACE_SECONDS)
-	live = trackers_with_live_jobs()
+	running = trackers_with_running_jobs()
+	# A Processing request is finished only by the job that claimed it: a queued job won't.
 	stuck = [
 		row for row in processing_requests(max(cutoff, lost_cutoff))
-		if row.modified <= cutoff or (row.modified <= lost_cutoff and row.tracker not in live)
+		if row.modified <= cutoff or (row.modified <= lost_cutoff and row.tracker not in running)
 	]
 	for row in stuck:
 		frappe.db.sql(
@@ -95,6 +97,7 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 			where name = %(name)s and status = 'Processing' and modified = %(modified)s""",
 			{"name": row.name, "now": now_datetime(), "modified": row.modified},
 		)
+	live = running | trackers_with_waiting_jobs()
 	orphaned = set(stale_queued_trackers(cutoff)) | (set(stale_queued_trackers(lost_cutoff)) - live)
 	trackers = {row.tracker for row in stuck if row.tracker} | orphaned
 	for tracker_name in trackers:

@@ -6,6 +6,7 @@ import subprocess
 import time
 
 import frappe
+import psutil
 from frappe.utils import get_bench_path
 
 from verenigingen.account_creation import TRACKER
@@ -67,7 +68,21 @@ class BulkWorkers:
 		return self
 
 	def kill(self) -> None:
-		"""SIGKILL every worker and its work horse (the whole process group)."""
+		"""SIGKILL every worker and its work horse.
+
+		rq starts each work horse in a session of its own (``os.setsid``), so the worker's
+		process group does not hold it: the horse is found among the worker's children.
+		"""
+		for process in self.processes:
+			try:
+				horses = psutil.Process(process.pid).children(recursive=True)
+			except psutil.NoSuchProcess:
+				continue
+			for horse in horses:
+				try:
+					horse.kill()
+				except psutil.NoSuchProcess:
+					pass
 		self._signal(signal.SIGKILL)
 
 	def stop(self) -> None:
