@@ -13,6 +13,7 @@ import importlib
 import inspect
 import pkgutil
 import time
+from pathlib import Path
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
@@ -82,6 +83,13 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.sepa_batches.mark_batch_submitted": ADMINS,
 	"verenigingen.utils.sepa_batches.record_collection_outcome": ADMINS,
 	"verenigingen.utils.sepa_batches.import_bank_return": ADMINS,
+}
+
+# Desk pages, Script Reports and www pages of the app -> who may open them.
+EXPECTED_VIEWS: dict[str, frozenset] = {
+	"page:bulk-operations-monitor": STAFF,
+	"report:Bulk Operations Performance Report": STAFF,
+	"www:/monitoring_dashboard": ADMINS,
 }
 
 # Arguments for endpoints the made-up ones (see dummy_value) would not serve; path -> {arg: value}.
@@ -195,6 +203,34 @@ def call_endpoint(session: ApiSession, path: str, fn, make_args=call_args):
 	return session.call_doc_method(doc, fn.__name__, make_args(path, fn))
 
 
+def app_views() -> list[str]:
+	"""The app's Desk pages, Script Reports and www pages, as keys of EXPECTED_VIEWS."""
+	module = {"module": "Verenigingen"}
+	www = Path(frappe.get_app_path("verenigingen", "www"))
+	return sorted(
+		[f"page:{name}" for name in frappe.get_all("Page", filters=module, pluck="name")]
+		+ [f"report:{name}" for name in frappe.get_all("Report", filters=module, pluck="name")]
+		+ [f"www:/{path.stem}" for path in www.glob("*.html")]
+	)
+
+
+def open_view(session: ApiSession, view: str):
+	"""Open a view the way Desk or a browser does."""
+	kind, name = view.split(":", 1)
+	if kind == "page":
+		return session.call("frappe.desk.desk_page.getpage", {"name": name})
+	if kind == "report":
+		return session.call("frappe.desk.query_report.run", {"report_name": name, "filters": {}})
+	return session.http.get(f"{session.base_url}{name}", allow_redirects=False, timeout=60)
+
+
+def view_refused(response) -> bool:
+	"""403, or a guest sent to the login page."""
+	return is_refusal(response) or (
+		response.status_code in (301, 302) and "/login" in response.headers["Location"]
+	)
+
+
 def ensure_desk_role() -> None:
 	"""A desk role outside the app, so the desk user is a real System User."""
 	if not frappe.db.exists("Role", DESK_ROLE):
@@ -270,6 +306,24 @@ class TestPermissionMatrix(FrappeTestCase):
 		print(f"permission matrix: {calls} HTTP calls in {time.monotonic() - started:.1f} s")
 		if wrong:
 			self.fail("\n".join(wrong))
+
+	def test_every_view_has_a_row_and_opens_for_exactly_its_identities(self):
+		"""Desk pages, Script Reports and www pages: a new one without a row fails, like an endpoint."""
+		views = app_views()
+		missing = [
+			f"add {view} to EXPECTED_VIEWS in {__name__}" for view in views if view not in EXPECTED_VIEWS
+		]
+		stale = [
+			f"remove {view} from EXPECTED_VIEWS: no such view" for view in EXPECTED_VIEWS if view not in views
+		]
+		wrong = []
+		for view in (v for v in views if v in EXPECTED_VIEWS):
+			for identity in IDENTITIES:
+				response = open_view(self.sessions[identity], view)
+				if (identity in EXPECTED_VIEWS[view]) == view_refused(response):
+					wrong.append(self.mismatch(view, identity, identity in EXPECTED_VIEWS[view], response))
+		if missing + stale + wrong:
+			self.fail("\n".join(missing + stale + wrong))
 
 	def test_refusal_comes_before_reading_the_arguments(self):
 		"""Unparseable arguments still get 403 for those refused: the role check runs first."""
