@@ -1,5 +1,7 @@
 """Queue status, stuck jobs and the queue check on real `bench worker --queue bulk` processes."""
 
+import time
+
 import frappe
 from frappe.utils.background_jobs import get_job, get_queue
 from rq.registry import FailedJobRegistry
@@ -7,7 +9,7 @@ from rq.registry import FailedJobRegistry
 from verenigingen.core import queue_health
 from verenigingen.core.batching import batch_job_id
 from verenigingen.core.queue_health import WORKER_GONE
-from verenigingen.monitoring import ALERT, alerts, queue_checks
+from verenigingen.monitoring import ALERT, alerts, queue_checks, queues
 from verenigingen.tests.blocking import hold_member_locks, requests_of_members, wait_until_processing
 from verenigingen.tests.factories import make_members
 from verenigingen.tests.test_bulk_accounts import BulkTestCase
@@ -24,6 +26,25 @@ def active_alerts_of(alert_type: str) -> list[dict]:
 	)
 
 
+def only_these_serve_bulk(workers: BulkWorkers, timeout: float = 90) -> None:
+	"""Wait until the started worker is registered and no other live process serves `bulk`.
+
+	The queue is the whole bench's: a worker of another test run would take this run's batch,
+	and killing our worker would then prove nothing.
+	"""
+	ours = {process.pid for process in workers.processes}
+	deadline, others = time.monotonic() + timeout, []
+	while time.monotonic() < deadline:
+		live = [w for w in queues.queue_status("bulk")["workers"] if w["alive"] is not False]
+		others = [w for w in live if w["pid"] not in ours]
+		if ours <= {w["pid"] for w in live} and not others:
+			return
+		time.sleep(0.2)
+	raise AssertionError(
+		f"other processes serve this bench's bulk queue, the kill would prove nothing: {others}"
+	)
+
+
 class TestStuckRun(BulkTestCase):
 	def test_killed_workers_show_as_stuck_and_clear_completes_the_run(self):
 		names = make_members(6)
@@ -32,6 +53,7 @@ class TestStuckRun(BulkTestCase):
 		# exactly one job is started when the worker dies.
 		workers = BulkWorkers(1).start()
 		try:
+			only_these_serve_bulk(workers)
 			with hold_member_locks([names[0]]):
 				summary = self.queue_bulk(names, batch_size=3)
 				tracker_name = summary["tracker"]
