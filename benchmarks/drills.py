@@ -152,15 +152,20 @@ def release(connection) -> None:
 		pass  # the restarted database already dropped it
 
 
-def drill_redis(members: int) -> dict:
-	import frappe
-
-	run = Run("redis", members)
+def held_run(label: str, members: int):
+	"""A run started with both workers stopped at a held member: (run, lock, accounts made so far)."""
+	run = Run(label, members)
 	held = [run.member(1, 30), run.member(2, 30)]
 	lock = run.hold(held)
 	run.queue()
 	run.wait_until_held(held)
-	done = run.successful_now()
+	return run, lock, run.successful_now()
+
+
+def drill_redis(members: int) -> dict:
+	import frappe
+
+	run, lock, done = held_run("redis", members)
 	frappe.cache.flushall()
 	incident = time.monotonic()
 	release(lock)
@@ -168,12 +173,7 @@ def drill_redis(members: int) -> dict:
 
 
 def drill_mariadb(members: int) -> dict:
-	run = Run("mariadb", members)
-	held = [run.member(1, 30), run.member(2, 30)]
-	lock = run.hold(held)
-	run.queue()
-	run.wait_until_held(held)
-	done = run.successful_now()
+	run, lock, done = held_run("mariadb", members)
 	incident = time.monotonic()
 	restart_mariadb()
 	release(lock)
