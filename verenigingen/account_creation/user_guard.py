@@ -37,7 +37,11 @@ def user_has_permission(doc, ptype=None, user=None):
 def refuse_login_changes(doc, method=None):
 	"""Before validate (new_password is still set then): only the user or a System Manager sets logins."""
 	session_user = frappe.session.user
-	if doc.name == session_user or is_unrestricted(session_user) or frappe.flags.in_install:
+	# Frappe's own flows (sign-up, social and LDAP login) save as Guest with ignore_permissions;
+	# no request through the API or Desk can set that flag.
+	if doc.flags.ignore_permissions or frappe.flags.in_install:
+		return
+	if doc.name == session_user or is_unrestricted(session_user):
 		return
 	changed = changed_login_fields(doc)
 	if changed:
@@ -88,7 +92,9 @@ def refuse_rename(doc, method=None, old=None, new=None, merge=False):
 def validate_user_roles(doc, method=None):
 	"""Refuse roles the session user may not grant (checked on every User save)."""
 	session_user = frappe.session.user
-	if is_unrestricted(session_user) or frappe.flags.in_install or frappe.flags.in_migrate:
+	if doc.flags.ignore_permissions or frappe.flags.in_install or frappe.flags.in_migrate:
+		return  # Frappe's own flows, e.g. sign-up adding the portal's default role as Guest
+	if is_unrestricted(session_user):
 		return
 	before = doc.get_doc_before_save()
 	previous = {row.role for row in before.roles} if before else set()
