@@ -41,12 +41,17 @@ def _trackers_of(job_ids) -> set[str]:
 
 
 def _worker_alive(worker: Worker) -> bool:
-	"""A worker on this host is alive when its process is; one elsewhere is taken as alive."""
-	if worker.hostname != socket.gethostname() or not worker.pid:
-		return True
-	if worker.pid == os.getpid():
+	"""A worker counts as alive unless its process is known to be gone."""
+	return process_alive(worker.hostname, worker.pid) is not False
+
+
+def process_alive(hostname: str | None, pid: int | None) -> bool | None:
+	"""True/False for a process on this host; None when it runs elsewhere (cannot be told)."""
+	if not pid or hostname != socket.gethostname():
+		return None
+	if pid == os.getpid():
 		return True
 	try:
-		return psutil.Process(worker.pid).status() != psutil.STATUS_ZOMBIE
+		return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
 	except psutil.NoSuchProcess:
 		return False

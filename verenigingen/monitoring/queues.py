@@ -4,12 +4,9 @@ Registries are read with ZCARD/ZRANGE, not rq's ``count``/``get_job_ids``: those
 first, and a status read must not move jobs. Only ``stuck_jobs.clear_stuck_jobs`` moves jobs.
 """
 
-import os
-import socket
 from datetime import datetime, timezone
 
 import frappe
-import psutil
 from frappe.utils import now_datetime
 from frappe.utils.background_jobs import generate_qname, get_queue, get_queues_timeout
 from redis.exceptions import RedisError
@@ -17,6 +14,7 @@ from rq import Worker
 from rq.job import Job
 from rq.registry import DeferredJobRegistry, FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
+from verenigingen.account_creation.jobs import process_alive
 from verenigingen.core.queue_health import oldest_age_seconds
 
 QUEUES = ("bulk", "long", "default", "short")
@@ -74,18 +72,6 @@ def worker_info(worker: Worker) -> dict:
 		"heartbeat_age_seconds": _age_seconds(worker.last_heartbeat),
 		"alive": process_alive(worker.hostname, worker.pid),
 	}
-
-
-def process_alive(hostname: str | None, pid: int | None) -> bool | None:
-	"""True/False for a process on this host; None when it runs elsewhere (cannot be told)."""
-	if not pid or hostname != socket.gethostname():
-		return None
-	if pid == os.getpid():
-		return True
-	try:
-		return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-	except psutil.NoSuchProcess:
-		return False
 
 
 def members_waiting() -> list[dict]:

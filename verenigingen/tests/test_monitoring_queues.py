@@ -1,10 +1,8 @@
 """Queue status, stuck jobs and the queue check on real `bench worker --queue bulk` processes."""
 
-import contextlib
 import time
 
 import frappe
-import psutil
 from frappe.utils.background_jobs import get_job, get_queue
 from rq.registry import FailedJobRegistry
 
@@ -47,22 +45,6 @@ def only_these_serve_bulk(workers: BulkWorkers, timeout: float = 90) -> None:
 	)
 
 
-def kill_with_work_horses(workers: BulkWorkers) -> int:
-	"""SIGKILL the workers and their work horses: rq starts each horse in a session of its own
-	(os.setsid), so killing the worker's process group alone leaves the horse running the job."""
-	horses = [
-		child
-		for process in workers.processes
-		for child in psutil.Process(process.pid).children(recursive=True)
-	]
-	workers.kill()
-	for horse in horses:
-		with contextlib.suppress(psutil.NoSuchProcess):
-			horse.kill()
-	psutil.wait_procs(horses, timeout=30)
-	return len(horses)
-
-
 class TestStuckRun(BulkTestCase):
 	def test_killed_workers_show_as_stuck_and_clear_completes_the_run(self):
 		names = make_members(6)
@@ -78,7 +60,7 @@ class TestStuckRun(BulkTestCase):
 				blocked = requests_of_members([names[0]])
 				# The first request of batch 1 is claimed and now waits for the Member row lock.
 				wait_until_processing(blocked)
-				self.assertEqual(kill_with_work_horses(workers), 1, "the busy worker's work horse")
+				self.assertEqual(workers.kill(), 1, "the busy worker's work horse")
 				status = bulk_queue_config.get_queue_status()
 			stuck = [job for job in status["stuck_jobs"] if job["tracker"] == tracker_name]
 			self.assertEqual(len(stuck), 1, status["stuck_jobs"])

@@ -67,23 +67,26 @@ class BulkWorkers:
 			)
 		return self
 
-	def kill(self) -> None:
-		"""SIGKILL every worker and its work horse.
+	def kill(self) -> int:
+		"""SIGKILL every worker and its work horse; return how many work horses there were.
 
 		rq starts each work horse in a session of its own (``os.setsid``), so the worker's
 		process group does not hold it: the horse is found among the worker's children.
 		"""
+		horses = []
 		for process in self.processes:
 			try:
-				horses = psutil.Process(process.pid).children(recursive=True)
+				horses += psutil.Process(process.pid).children(recursive=True)
 			except psutil.NoSuchProcess:
 				continue
-			for horse in horses:
-				try:
-					horse.kill()
-				except psutil.NoSuchProcess:
-					pass
+		for horse in horses:
+			try:
+				horse.kill()
+			except psutil.NoSuchProcess:
+				pass
 		self._signal(signal.SIGKILL)
+		psutil.wait_procs(horses, timeout=30)
+		return len(horses)
 
 	def stop(self) -> None:
 		self._signal(signal.SIGTERM)
