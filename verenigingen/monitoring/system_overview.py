@@ -5,7 +5,7 @@ from frappe.utils import now_datetime
 
 from verenigingen.monitoring import alerts
 from verenigingen.monitoring.alert_checks import ERROR_WINDOWS, SEPA_AUDIT_LOG, recent, sepa_audit_available
-from verenigingen.monitoring.monitor_page import backlog
+from verenigingen.monitoring.monitor_page import backlog, with_seen_times
 from verenigingen.monitoring.queues import all_queue_status
 from verenigingen.monitoring.resources import ResourceMonitor
 
@@ -21,14 +21,17 @@ def collect() -> dict:
 		"error_rates": error_rates(now),
 		"queues": {"queues": queue_rows(queues), "backlog": backlog(queues)},
 		"sepa": sepa_compliance(),
-		"alerts": alerts.active_alerts(ALERT_ROWS),
+		"alerts": with_seen_times(alerts.active_alerts(ALERT_ROWS)),
 		"generated_at": now,
 	}
 
 
 def error_rates(now) -> list[dict]:
 	"""Error Log entries per window (last hour, last day)."""
-	return [{"window": key, "count": frappe.db.count("Error Log", recent(now - span))} for key, span, _ in ERROR_WINDOWS]
+	return [
+		{"window": key, "count": frappe.db.count("Error Log", recent(now - span))}
+		for key, span, _setting in ERROR_WINDOWS
+	]
 
 
 def queue_rows(queues: dict) -> list[dict]:
@@ -51,5 +54,7 @@ def sepa_compliance() -> dict:
 		return {"available": False, "counts": []}
 	log = frappe.qb.DocType(SEPA_AUDIT_LOG)
 	count = frappe.query_builder.functions.Count("*").as_("count")
-	rows = frappe.qb.from_(log).select(log.compliance_status, count).groupby(log.compliance_status).run(as_dict=True)
+	rows = (
+		frappe.qb.from_(log).select(log.compliance_status, count).groupby(log.compliance_status).run(as_dict=True)
+	)
 	return {"available": True, "counts": [{"status": row.compliance_status, "count": row.count} for row in rows]}

@@ -15,7 +15,9 @@ from verenigingen.utils import account_creation_manager, bulk_retry_processor
 from verenigingen.utils.arguments import parse_int
 
 MAX_DAYS = 366
-RUN_FIELDS = ("name", "status", "total", "processed", "successful", "failed", "waiting_for_retry", "cancelled")
+RUN_FIELDS = (
+	"name", "status", "total", "processed", "successful", "failed", "waiting_for_retry", "cancelled",
+)
 
 
 @frappe.whitelist()

@@ -8,6 +8,7 @@
 		value === null || value === undefined ? labels.unknown : format(value);
 	const bytes = (value) => known(value, (v) => `${(v / 1024 ** 2).toFixed(1)} MB`);
 	const percent = (value) => known(value, (v) => `${v} %`);
+	const moment = (value) => known(value, (v) => String(v).split(".")[0]); // no microseconds
 
 	function set(name, text) {
 		root.querySelector(`[data-figure="${name}"]`).textContent = text;
@@ -68,11 +69,11 @@
 		render_queues(data.queues);
 		const sepa = data.sepa.counts.map((row) => [row.status || labels.none, row.count]);
 		fill_rows("sepa-compliance", sepa.length ? sepa : [[labels.no_sepa, ""]]);
-		const alerts = data.alerts.map((a) => [a.severity, a.message, a.status, a.last_seen]);
+		const alerts = data.alerts.map((a) => [a.severity, a.message, a.status, moment(a.last_seen)]);
 		fill_rows("active-alerts", alerts.length ? alerts : [[labels.no_alerts, "", "", ""]]);
 		root.querySelector("#monitoring-updated").textContent = labels.updated.replace(
 			"{0}",
-			data.generated_at
+			moment(data.generated_at)
 		);
 		root.querySelector("#monitoring-error").hidden = true;
 	}

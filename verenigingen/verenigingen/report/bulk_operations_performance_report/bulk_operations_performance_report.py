@@ -11,8 +11,10 @@ from verenigingen.core.performance import duration_minutes, processing_rate, suc
 from verenigingen.monitoring.performance import run_figures
 from verenigingen.permissions import require_staff
 
-FIELDS = ("name", "status", "creation", "started_at", "finished_at", "total", "processed", "successful", "failed",
-	"batches_total", "batches_done", "source_import")
+FIELDS = (
+	"name", "status", "creation", "started_at", "finished_at", "total", "processed", "successful",
+	"failed", "batches_total", "batches_done", "source_import",
+)
 
 
 def execute(filters=None):
@@ -64,7 +66,7 @@ def totals_row(rows: list[dict]) -> dict:
 	processed = sum(row["processed"] for row in rows if row["duration_minutes"])
 	successful, failed = sum(row["successful"] for row in rows), sum(row["failed"] for row in rows)
 	return {
-		"name": _("Total"),
+		"status": _("Total"),  # in a text column: the run column links every value to a tracker
 		"bold": 1,
 		"duration_minutes": round(minutes, 1),
 		"total": sum(row["total"] for row in rows),
@@ -86,7 +88,8 @@ def rate_chart(rows: list[dict]) -> dict | None:
 			"labels": [frappe.format(row["started_at"], "Datetime") for row in rated],
 			"datasets": [{"name": _("Accounts per Minute"), "values": [row["rate_per_minute"] for row in rated]}],
 		},
-		"type": "line",
+		# frappe-charts cannot draw a line through one point (broken SVG path): one run is a bar.
+		"type": "line" if len(rated) > 1 else "bar",
 		"fieldtype": "Float",
 	}
 

@@ -1,0 +1,272 @@
+"""The Bulk Operations Monitor, the performance report and /monitoring_dashboard in headless Chromium.
+
+A real bench: `frappe serve` (DEV_SERVER=1, so Desk connects to the realtime server), Frappe's
+socketio server, two `bulk` workers. Runs are held at known members by Member row locks
+(blocking.py), so every moment the test looks at happens by construction. Any JavaScript error
+in the browser console fails the test. Screenshots go to docs/images/ for the README.
+"""
+
+import os
+import unittest
+from pathlib import Path
+from unittest.mock import patch
+
+import frappe
+import requests
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import today
+
+from verenigingen.account_creation import REQUEST, TRACKER
+from verenigingen.account_creation.tracker import refresh_tracker
+from verenigingen.monitoring import ALERT, alerts
+from verenigingen.tests.blocking import hold_member_locks, requests_of_members, wait_until_processing
+from verenigingen.tests.factories import make_members, unique_suffix
+from verenigingen.tests.http_session import make_user_with_password
+from verenigingen.tests.socketio_server import SocketIOServer
+from verenigingen.tests.test_member_import_browser import (
+	CHROMIUM,
+	CHROMIUM_ARGS,
+	WebServer,
+	browser_missing,
+	mark_setup_complete,
+)
+from verenigingen.tests.workers import BulkWorkers, wait_for_tracker
+
+PASSWORD = "Monitor-Browser-2026!"
+STEP_MS = 60_000
+MONITOR = "/app/bulk-operations-monitor"
+REPORT = "/app/query-report/Bulk Operations Performance Report"
+QUEUE_BULK = "verenigingen.utils.account_creation_manager.queue_bulk_account_creation_for_members"
+IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+BATCH = 50
+HELD_AT = 10  # each batch is held at its 11th member: 10 accounts per batch are made first
+
+
+def session_id(base_url: str, user: str) -> str:
+	"""Log in over HTTP and return the session id (the browser takes it as ?sid=)."""
+	response = requests.post(f"{base_url}/api/method/login", data={"usr": user, "pwd": PASSWORD}, timeout=60)
+	response.raise_for_status()
+	return response.cookies["sid"]
+
+
+@unittest.skipIf(browser_missing(), f"BROWSER TEST SKIPPED: {browser_missing()}")
+class TestMonitorInBrowser(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		from playwright.sync_api import expect, sync_playwright
+
+		super().setUpClass()
+		expect.set_options(timeout=STEP_MS)  # workers and realtime set the pace, not the default 5 s
+		mark_setup_complete()
+		cls.admin = make_user_with_password(PASSWORD, ("Verenigingen Administrator",), "System User").name
+		cls.member = make_user_with_password(PASSWORD, ("Verenigingen Member",)).name
+		frappe.db.commit()  # the web server and workers must see them
+		cls.socketio = SocketIOServer().start()
+		# DEV_SERVER: Desk then connects to the socketio port. One thread, like a gunicorn sync worker:
+		# clear_stuck_jobs runs rq's registry cleanup, whose failure callbacks set a SIGALRM timeout,
+		# which Python allows only in the main thread.
+		with patch.dict(os.environ, {"DEV_SERVER": "1"}):
+			cls.server = WebServer(frappe.local.site, "--nothreading").start()
+		cls.base_url = f"http://{frappe.local.site}:{cls.server.port}"
+		cls.workers = BulkWorkers(2).start()
+		cls.playwright = sync_playwright().start()
+		cls.browser = cls.playwright.chromium.launch(
+			executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP *.localhost 127.0.0.1"]
+		)
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.browser.close()
+		cls.playwright.stop()
+		cls.workers.stop()
+		cls.server.stop()
+		cls.socketio.stop()
+		frappe.db.set_value("User", cls.admin, "language", None)
+		frappe.db.commit()
+		super().tearDownClass()
+
+	def setUp(self):
+		self.console_errors = []
+		self.contexts = []
+
+	def tearDown(self):
+		for context in self.contexts:
+			context.close()
+		self.assertEqual(self.console_errors, [], "JavaScript errors in the browser console")
+
+	# --- helpers ------------------------------------------------------------------
+
+	def open_page(self, path: str, user: str | None = None, watch_console: bool = True):
+		"""A fresh browser context logged in as ``user`` (Guest when None) on ``path``."""
+		context = self.browser.new_context(viewport={"width": 1400, "height": 1100})
+		self.contexts.append(context)
+		page = context.new_page()
+		page.set_default_timeout(STEP_MS)
+		if watch_console:
+			page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
+			page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+		separator = "&" if "?" in path else "?"
+		login = f"{separator}sid={session_id(self.server.url, user)}" if user else ""
+		response = page.goto(f"{self.base_url}{path}{login}")
+		return page, response
+
+	def open_monitor(self, user: str | None = None):
+		page, _response = self.open_page(MONITOR, user or self.admin)
+		page.locator(".bulk-operations-monitor[data-loaded-at]").wait_for()
+		page.wait_for_function("() => frappe.realtime.socket && frappe.realtime.socket.connected")
+		page.evaluate("window.__not_reloaded = true")
+		return page
+
+	def queue_run(self, page, names: list[str]) -> str:
+		"""Start a run from the page's own session, as a button would."""
+		summary = page.evaluate(
+			"([method, names, size]) => frappe.xcall(method, {member_names: names, batch_size: size})",
+			[QUEUE_BULK, names, BATCH],
+		)
+		self.assertEqual(summary["queued"], len(names), summary)
+		return summary["tracker"]
+
+	def confirm(self, page) -> None:
+		page.locator(".modal.show").get_by_role("button", name="Yes").click()
+
+	def screenshot(self, page, name: str) -> None:
+		IMAGES.mkdir(parents=True, exist_ok=True)
+		page.screenshot(path=str(IMAGES / name), full_page=True)
+
+	def request_counts(self, tracker: str) -> dict[str, int]:
+		frappe.db.rollback()  # see the workers' commits
+		rows = frappe.get_all(REQUEST, filters={"tracker": tracker}, fields=["status", "count(*) as n"],
+			group_by="status")
+		return {row.status: row.n for row in rows}
+
+	# --- tests (numbered: the kill test restarts the workers the others share) ------
+
+	def test_1_run_moves_live_and_is_cancelled(self):
+		from playwright.sync_api import expect
+
+		names = make_members(6 * BATCH)
+		frappe.db.commit()  # the lock connection and the workers must see the members
+		held = [names[batch * BATCH + HELD_AT] for batch in range(6)]
+		page = self.open_monitor()
+		with hold_member_locks(held):
+			tracker = self.queue_run(page, names)
+			run = page.locator(f'[data-run="{tracker}"]')
+			expect(run).to_be_visible()  # the new run arrives through list_update, no reload
+			# Two workers, each held at the 11th member of its batch: exactly 20 accounts exist.
+			wait_until_processing(requests_of_members(held[:2]))
+			self.assertEqual(self.request_counts(tracker).get("Completed"), 2 * HELD_AT)
+			refresh_tracker(tracker)  # the workers' last live refresh may have been skipped (1 s)
+			expect(run.locator('[data-field="counts"]')).to_contain_text("20 of 300 processed")
+			expect(run.locator(".progress-bar")).to_have_attribute("aria-valuenow", "6.7")
+			self.screenshot(page, "bulk-operations-monitor.png")
+
+			run.get_by_role("button", name="Cancel Run").click()
+			self.confirm(page)
+			expect(page.locator(".alert-message")).to_contain_text(f"Run {tracker}:")
+		# Released: the two held accounts finish; everything not started was cancelled.
+		expect(run.locator('[data-field="status"]')).to_have_text("Cancelled", timeout=STEP_MS)
+		self.assertEqual(self.request_counts(tracker), {"Completed": 22, "Cancelled": 278})
+		expect(run.locator('[data-field="counts"]')).to_contain_text("22 successful")
+		self.assertTrue(page.evaluate("window.__not_reloaded"))
+
+	def test_2_killed_workers_cleared_and_run_completes(self):
+		from playwright.sync_api import expect
+
+		names = make_members(2 * BATCH)
+		frappe.db.commit()
+		held = [names[HELD_AT], names[BATCH + HELD_AT]]
+		page = self.open_monitor()
+		with hold_member_locks(held):
+			tracker = self.queue_run(page, names)
+			wait_until_processing(requests_of_members(held))
+			self.workers.kill()  # both die while held, by construction mid-batch
+		page.get_by_role("button", name="Clear Stuck Jobs").click()
+		self.confirm(page)
+		message = page.locator(".modal.show .msgprint")
+		expect(message).to_contain_text("2 requests queued again")
+		page.locator(".modal.show .btn-modal-close").first.click()
+		type(self).workers = BulkWorkers(2).start()
+		doc = wait_for_tracker(tracker)
+		self.assertEqual((doc.status, doc.successful, doc.failed), ("Completed", 100, 0))
+		self.assertEqual(frappe.db.count("Member", {"name": ("in", names), "user": ("is", "set")}), 100)
+		run = page.locator(f'[data-run="{tracker}"]')
+		expect(run.locator('[data-field="status"]')).to_have_text("Completed")
+		expect(run.locator('[data-field="counts"]')).to_contain_text("100 of 100 processed")
+		expect(run.locator('[data-field="counts"]')).to_contain_text("100 successful")
+
+	def test_3_acknowledged_alert_leaves_the_active_list(self):
+		from playwright.sync_api import expect
+
+		name = alerts.raise_alert("browser_test", "Warning", "Browser test alert", key=unique_suffix())
+		frappe.db.commit()
+		page = self.open_monitor()
+		active = page.locator(f'[data-section="alerts"] [data-alert="{name}"]')
+		active.get_by_role("button", name="Acknowledge").click()
+		self.confirm(page)
+		expect(active).to_have_count(0)
+		expect(page.locator(f'[data-section="acknowledged"] [data-alert="{name}"]')).to_be_visible()
+		frappe.db.rollback()
+		self.assertEqual(frappe.db.get_value(ALERT, name, ["status", "acknowledged_by"]),
+			("Acknowledged", self.admin))
+
+	def test_4_report_totals_and_chart_match_the_trackers(self):
+		from playwright.sync_api import expect
+
+		day = today()
+		# The figures must hold still while the report and the test read them.
+		for tracker in frappe.get_all(TRACKER, filters={"finished_at": ("is", "not set")}, pluck="name"):
+			wait_for_tracker(tracker)
+		page, _response = self.open_page(f"{REPORT}?from_date={day}&to_date={day}", self.admin)
+		expect(page.locator(".dt-scrollable .dt-row").filter(has_text="Total").first).to_be_visible()
+		expect(page.locator(".chart-wrapper svg").first).to_be_visible()
+		totals = page.evaluate("() => frappe.query_report.data.find((row) => row.bold)")
+		frappe.db.rollback()
+		expected = frappe.db.sql(
+			"""select count(*) as runs, sum(total) as total, sum(successful) as successful, sum(failed) as failed
+			from `tabBulk Operation Tracker` where date(creation) = %(day)s""",
+			{"day": day}, as_dict=True,
+		)[0]
+		self.assertGreaterEqual(expected.runs, 1)
+		self.assertEqual((totals["total"], totals["successful"], totals["failed"]),
+			(int(expected.total), int(expected.successful), int(expected.failed)))
+		self.assertEqual(page.evaluate("() => frappe.query_report.data.length"), expected.runs + 1)
+
+	def test_5_monitoring_dashboard_for_admin_only(self):
+		from playwright.sync_api import expect
+
+		page, response = self.open_page("/monitoring_dashboard", self.admin)
+		self.assertEqual(response.status, 200)
+		expect(page.locator("#monitoring-updated")).to_contain_text("Updated")
+		for section in ("error-rates", "queue-status", "sepa-compliance", "active-alerts"):
+			expect(page.locator(f"#{section} tbody tr").first).to_be_visible()
+		expect(page.locator('#system-health [data-figure="cpu"]')).not_to_be_empty()
+		expect(page.locator("#active-alerts")).not_to_contain_text("undefined")
+		metrics = page.evaluate(
+			"() => fetch('/api/method/verenigingen.www.monitoring_dashboard.get_system_metrics')"
+			".then((r) => r.json())"
+		)["message"]
+		self.assertTrue(all(alert["last_seen"] for alert in metrics["alerts"]), metrics["alerts"])
+		self.screenshot(page, "monitoring-dashboard.png")
+		# Refusals: the browser logs the 403 itself, which is no script error of ours.
+		page, response = self.open_page("/monitoring_dashboard", self.member, watch_console=False)
+		self.assertEqual(response.status, 403)
+		page, response = self.open_page("/monitoring_dashboard", None, watch_console=False)
+		self.assertIn("/login?redirect-to=", page.url)
+		self.assertIn("monitoring_dashboard", page.url)
+
+	def test_6_pages_in_dutch(self):
+		from playwright.sync_api import expect
+
+		frappe.db.set_value("User", self.admin, "language", "nl")
+		frappe.db.commit()
+		frappe.clear_cache(user=self.admin)
+		page = self.open_monitor()
+		expect(page.locator(".page-title")).to_contain_text("Bulkbewerkingen-monitor")
+		expect(page.locator('[data-section="runs"] h5')).to_have_text("Recente bewerkingen")
+		expect(page.locator('[data-section="queue"] h5')).to_have_text("Gezondheid van de wachtrij")
+		page, _response = self.open_page("/monitoring_dashboard", self.admin)
+		expect(page.locator("#system-health h3")).to_have_text("Systeemgezondheid")
+		expect(page.locator("#monitoring-updated")).to_contain_text("Bijgewerkt")
+		day = today()
+		page, _response = self.open_page(f"{REPORT}?from_date={day}&to_date={day}", self.admin)
+		expect(page.locator(".dt-header").first).to_contain_text("Accounts per minuut")
