@@ -2,11 +2,12 @@
 
 import frappe
 from frappe.desk import desk_page
+from frappe.desk.doctype.number_card import number_card
 from frappe.tests.utils import FrappeTestCase
 
-from verenigingen.account_creation import TRACKER
+from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.monitoring import alerts
-from verenigingen.tests.factories import make_staff_user, make_user
+from verenigingen.tests.factories import make_member, make_staff_user, make_user
 from verenigingen.tests.http_session import ApiSession, WebServer, make_user_with_password
 from verenigingen.utils import bulk_operations_monitor
 from verenigingen.verenigingen.report.bulk_operations_performance_report import (
@@ -32,6 +33,13 @@ def make_run(status: str, total: int, successful: int, failed: int, started: str
 	if creation:
 		frappe.db.set_value(TRACKER, doc.name, "creation", creation, update_modified=False)
 	return doc.name
+
+
+def make_failed_request(tracker: str, next_retry_at: str | None) -> str:
+	"""A Failed request of the run, waiting for an automatic retry when ``next_retry_at`` is set."""
+	return frappe.get_doc({"doctype": REQUEST, "member": make_member().name, "tracker": tracker, "status": "Failed",
+		"batch_number": 1, "priority": "Low", "failure_class": "transient", "failure_reason": "Lock wait timeout",
+		"attempt_count": 1, "next_retry_at": next_retry_at}).insert().name
 
 
 class TestMonitorPagePermissions(FrappeTestCase):
@@ -75,6 +83,16 @@ class TestMonitorPagePermissions(FrappeTestCase):
 		self.assertEqual(result["name"], run)
 		self.assertEqual(frappe.db.get_value(TRACKER, run, "cancel_requested"), 1)
 
+	def test_administrator_retries_and_clears_a_runs_failures(self):
+		run = make_run("Completed with Errors", 2, 0, 2, "2026-12-01 10:00:00", "2026-12-01 10:01:00")
+		waiting, given_up = (make_failed_request(run, retry_at) for retry_at in ("2030-01-01 00:00:00", None))
+		frappe.set_user(make_staff_user(ADMIN_ROLE).name)
+		self.assertEqual(bulk_operations_monitor.clear_run_retries(run)["cleared"], 1)
+		self.assertIsNone(frappe.db.get_value(REQUEST, waiting, "next_retry_at"))
+		self.assertEqual(bulk_operations_monitor.retry_run(run)["retried"], 2)
+		self.assertEqual(frappe.get_all(REQUEST, {"name": ("in", [waiting, given_up])}, pluck="status"),
+			["Queued", "Queued"])
+
 	def test_outsiders_get_no_data(self):
 		for user in ("Guest", make_user().name, make_user(roles=(), user_type="System User").name):
 			frappe.set_user(user)
@@ -89,6 +107,19 @@ class TestMonitorPagePermissions(FrappeTestCase):
 		self.assertIsNone(data["success_rate"])
 		self.assertIsNone(data["average_rate_per_minute"])
 		self.assertIsNone(data["average_completion_minutes"])
+
+
+class TestWorkspaceCards(FrappeTestCase):
+	def test_cards_and_chart_are_synced_and_on_the_workspace(self):
+		workspace = frappe.get_doc("Workspace", "Verenigingen")
+		cards = [row.number_card_name for row in workspace.number_cards]
+		self.assertEqual(cards, ["Bulk Runs in Progress", "Accounts Created Today", "Members Waiting for an Account",
+			"Open Alerts"])
+		self.assertEqual([row.chart_name for row in workspace.charts], ["Accounts Created per Day"])
+		card = frappe.get_doc("Number Card", "Members Waiting for an Account")
+		self.assertEqual(number_card.get_result(card, card.filters_json),
+			frappe.db.count(REQUEST, {"status": ("in", ("Queued", "Processing"))}))
+		self.assertTrue(frappe.db.exists("Dashboard Chart", "Accounts Created per Day"))
 
 
 class TestPerformanceReport(FrappeTestCase):
