@@ -47,7 +47,7 @@ class BulkOperationsMonitor {
 	}
 
 	visible() {
-		return frappe.get_route_str() === "bulk-operations-monitor" && !document.hidden;
+		return frappe.get_route_str() === "bulk-operations-monitor";
 	}
 
 	realtime_connected() {
@@ -112,7 +112,10 @@ class BulkOperationsMonitor {
 		const name = (this.to_subscribe || []).find(
 			(run) => !frappe.realtime.open_docs.has(`${TRACKER}:${run}`)
 		);
-		if (name) frappe.realtime.doc_subscribe(TRACKER, name);
+		if (!name) return;
+		frappe.realtime.doc_subscribe(TRACKER, name);
+		// A short run may have moved before its room was joined: read the stored state once more.
+		setTimeout(() => this.refresh_soon(), SUBSCRIBE_MS);
 	}
 
 	setup_operator_buttons(can_operate) {
@@ -260,7 +263,7 @@ class BulkOperationsMonitor {
 						: ""
 			  }
 			${
-				run.failed
+				run.failed || run.waiting_for_retry // both are Failed requests a human may retry now
 					? `<button class="btn btn-xs btn-default" data-action="retry" data-name="${esc(
 							run.name
 					  )}">${__("Retry Failed")}</button>`
