@@ -16,6 +16,7 @@ from frappe.utils.background_jobs import get_queue
 from rq import Worker
 from rq.job import Job
 from rq.registry import StartedJobRegistry
+from rq.timeouts import TimerDeathPenalty
 
 from verenigingen.account_creation import REQUEST, batches, retry
 from verenigingen.core.queue_health import StartedJob, stuck_reason
@@ -97,9 +98,15 @@ def clear_stuck_jobs() -> dict:
 
 
 def expire_in_registry(queue_type: str, job_ids: list[str]) -> None:
-	"""Mark the jobs expired and let rq's own cleanup move them to the failed registry."""
+	"""Mark the jobs expired and let rq's own cleanup move them to the failed registry.
+
+	The cleanup runs each job's failure callback (Frappe always sets one) under a death
+	penalty; rq's default arms SIGALRM, which only a process's main thread may do, and a
+	threaded web server (``frappe serve``, gunicorn with threads) serves this from another
+	thread. rq's timer-based penalty works in any thread.
+	"""
 	queue = get_queue(queue_type)
-	registry = StartedJobRegistry(queue=queue)
+	registry = StartedJobRegistry(queue=queue, death_penalty_class=TimerDeathPenalty)
 	queue.connection.zadd(registry.key, {job_id: 1 for job_id in job_ids}, xx=True)
 	registry.cleanup()
 
