@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verenigingen.core.batching import batch_job_id, may_take_more_batches, split_into_batches, tracker_of_batch_job
+from verenigingen.core.batching import (
+	batch_job_id,
+	may_take_more_batches,
+	split_into_batches,
+	tracker_of_batch_job,
+)
 
 
 @pytest.mark.parametrize("size, expected", [(1, [1]), (49, [49]), (50, [50]), (51, [50, 1]), (101, [50, 50, 1])])
