@@ -24,13 +24,18 @@ def failure_reason(exc: Exception) -> str:
 
 def log_failure(exc: Exception, import_name: str, what: str) -> str:
 	"""Return the reason; log unexpected errors once, traceback without local values, IBANs masked."""
+	return reason_and_log(exc, f"Mijnrood import {import_name}: {what} failed", DOCTYPE, import_name)
+
+
+def reason_and_log(exc: Exception, title: str, reference_doctype: str, reference_name: str) -> str:
+	"""The user's reason for a failure; an unexpected error also goes to the Error Log once, masked."""
 	reason = failure_reason(exc)
 	frappe.clear_messages()
 	if not isinstance(exc, EXPECTED_ERRORS):
 		frappe.log_error(
-			title=f"Mijnrood import {import_name}: {what} failed",
+			title=title,
 			message=mask_ibans_in_text(frappe.get_traceback()),
-			reference_doctype=DOCTYPE,
-			reference_name=import_name,
+			reference_doctype=reference_doctype,
+			reference_name=reference_name,
 		)
 	return reason

@@ -13,10 +13,9 @@ from verenigingen.account_creation import BULK_QUEUE, TRACKER
 from verenigingen.account_creation.batches import mark_started
 from verenigingen.core import bulk_progress
 from verenigingen.core.batching import split_into_batches
-from verenigingen.core.masking import mask_ibans_in_text
 from verenigingen.core.sepa import mandates as rules
 from verenigingen.core.sepa.compliance import FAILED
-from verenigingen.member_import.failures import EXPECTED_ERRORS, failure_reason
+from verenigingen.member_import.failures import reason_and_log
 from verenigingen.sepa import MANDATE, MANDATE_CREATION
 from verenigingen.sepa.audit import record_event
 from verenigingen.sepa.mandates import (
@@ -115,15 +114,8 @@ def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
 
 def record_failure(member_name: str, exc: Exception, tracker_name: str) -> str:
 	"""The member's outcome is Failed, with the reason; an unexpected error also goes to the Error Log."""
-	reason = failure_reason(exc)
-	frappe.clear_messages()
-	if not isinstance(exc, EXPECTED_ERRORS):
-		frappe.log_error(
-			title=f"SEPA mandate run {tracker_name}: member {member_name} failed",
-			message=mask_ibans_in_text(frappe.get_traceback()),
-			reference_doctype=TRACKER,
-			reference_name=tracker_name,
-		)
+	title = f"SEPA mandate run {tracker_name}: member {member_name} failed"
+	reason = reason_and_log(exc, title, TRACKER, tracker_name)
 	record_event(
 		MANDATE_CREATION,
 		REFUSED,
