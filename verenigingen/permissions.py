@@ -21,6 +21,10 @@ APP_ROLES = (ADMINISTRATOR_ROLE, MANAGER_ROLE, MEMBER_ROLE)
 ADMIN_ROLES = frozenset({SYSTEM_MANAGER_ROLE, ADMINISTRATOR_ROLE})
 # Roles that see and manage every member.
 STAFF_ROLES = ADMIN_ROLES | {MANAGER_ROLE}
+# Roles that may steer a bulk run (cancel it, retry its failures, stop its automatic retries): the
+# same roles that may start one, so whoever started a run by mistake can stop it. Bench-wide
+# recovery (clear_stuck_jobs) and alert handling stay with ADMIN_ROLES.
+RUN_CONTROL_ROLES = STAFF_ROLES
 
 
 def is_staff(user: str | None = None) -> bool:
@@ -48,6 +52,22 @@ def require_staff() -> None:
 def require_admin() -> None:
 	"""Raise PermissionError unless the session user is a Verenigingen Administrator or System Manager."""
 	require_roles(*sorted(ADMIN_ROLES))
+
+
+def may_control_runs(user: str | None = None) -> bool:
+	"""True when the user may cancel and retry bulk runs (``require_run_control``)."""
+	user = user or frappe.session.user
+	return user == "Administrator" or bool(RUN_CONTROL_ROLES.intersection(frappe.get_roles(user)))
+
+
+def require_run_control() -> None:
+	"""Raise PermissionError unless the session user may cancel and retry bulk runs.
+
+	The one guard of every endpoint that cancels or retries a run: the account API
+	(``cancel_bulk_operation``, ``manual_retry_failed_requests``, ``clear_retry_queue``) and the
+	Bulk Operations Monitor's buttons (``cancel_run``, ``retry_run``, ``clear_run_retries``).
+	"""
+	require_roles(*sorted(RUN_CONTROL_ROLES))
 
 
 def effective_roles(user: str) -> set[str]:

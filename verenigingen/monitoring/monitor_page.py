@@ -4,11 +4,11 @@ import frappe
 
 from verenigingen.account_creation.tracker import PROGRESS_EVENT
 from verenigingen.monitoring import ALERT, performance
-from verenigingen.permissions import ADMIN_ROLES
+from verenigingen.permissions import ADMIN_ROLES, may_control_runs
 
 
 def can_operate(user: str | None = None) -> bool:
-	"""True when the user may press the page's data-changing buttons (a Manager only reads)."""
+	"""True when the user may clear stuck jobs and handle alerts (System Manager, Administrator)."""
 	user = user or frappe.session.user
 	return user == "Administrator" or bool(ADMIN_ROLES.intersection(frappe.get_roles(user)))
 
@@ -22,6 +22,8 @@ def monitor_data(days: int) -> dict:
 	data["active_alerts"] = with_seen_times(data["active_alerts"])
 	data["backlog"] = backlog(data["queue_health"])
 	data["can_operate"] = can_operate()
+	# Cancel Run, Retry Failed, Retry Now and Clear: the account API's guard (a Manager too).
+	data["can_control_runs"] = may_control_runs()
 	data["progress_event"] = PROGRESS_EVENT
 	return data
 

@@ -9,7 +9,7 @@ from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.monitoring import alerts
 from verenigingen.tests.factories import make_member, make_staff_user, make_user
 from verenigingen.tests.http_session import ApiSession, WebServer, make_user_with_password
-from verenigingen.utils import bulk_operations_monitor
+from verenigingen.utils import account_creation_manager, bulk_operations_monitor, bulk_retry_processor
 from verenigingen.verenigingen.report.bulk_operations_performance_report import (
 	bulk_operations_performance_report as report,
 )
@@ -57,22 +57,42 @@ class TestMonitorPagePermissions(FrappeTestCase):
 			frappe.set_user(user)
 			self.assertRaises(frappe.PermissionError, desk_page.get, PAGE)
 
-	def test_manager_reads_without_operator_buttons(self):
+	def test_manager_steers_runs_but_not_the_bench(self):
 		frappe.set_user(make_staff_user(MANAGER_ROLE).name)
 		data = bulk_operations_monitor.get_monitor_data()
-		self.assertFalse(data["can_operate"])
+		self.assertFalse(data["can_operate"])  # Clear Stuck Jobs, Acknowledge, Resolve
+		self.assertTrue(data["can_control_runs"])  # Cancel Run, Retry Failed, Retry Now, Clear
 		for key in ("total_operations", "success_rate", "queue_health", "active_alerts", "last_operations",
 			"retry_queue", "backlog"):
 			self.assertIn(key, data)
 
-	def test_manager_may_not_press_the_buttons(self):
-		run = make_run("Processing", 100, 10, 5, "2026-12-01 10:00:00", None)
-		frappe.set_user(make_staff_user(MANAGER_ROLE).name)
-		for method in (bulk_operations_monitor.cancel_run, bulk_operations_monitor.retry_run,
-			bulk_operations_monitor.clear_run_retries):
-			with self.subTest(method=method.__name__):
-				self.assertRaises(frappe.PermissionError, method, run)
-		self.assertEqual(frappe.db.get_value(TRACKER, run, "cancel_requested"), 0)
+	def test_account_api_and_monitor_agree_on_who_steers_a_run(self):
+		"""Each monitor button and the account endpoint behind it refuse and allow the same users."""
+		pairs = {
+			"cancel": (account_creation_manager.cancel_bulk_operation, bulk_operations_monitor.cancel_run),
+			"retry": (bulk_retry_processor.manual_retry_failed_requests, bulk_operations_monitor.retry_run),
+			"clear": (bulk_retry_processor.clear_retry_queue, bulk_operations_monitor.clear_run_retries),
+		}
+		users = {
+			"member": (make_user().name, False),
+			"desk user": (make_user(roles=(), user_type="System User").name, False),
+			"manager": (make_staff_user(MANAGER_ROLE).name, True),
+			"administrator": (make_staff_user(ADMIN_ROLE).name, True),
+			"system manager": (make_staff_user("System Manager").name, True),
+		}
+		for who, (user, allowed) in users.items():
+			for action, methods in pairs.items():
+				for method in methods:
+					run = make_run("Processing", 100, 10, 5, "2026-12-01 10:00:00", None)
+					frappe.set_user(user)
+					with self.subTest(who=who, method=f"{method.__module__}.{method.__name__}"):
+						if allowed:
+							method(run)
+						else:
+							self.assertRaises(frappe.PermissionError, method, run)
+					frappe.set_user("Administrator")
+					if action == "cancel":
+						self.assertEqual(frappe.db.get_value(TRACKER, run, "cancel_requested"), int(allowed))
 
 	def test_administrator_cancels_a_run(self):
 		run = make_run("Queued", 100, 0, 0, None, None)

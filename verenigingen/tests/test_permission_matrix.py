@@ -67,11 +67,12 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.alert_manager.get_active_alerts": STAFF,
 	"verenigingen.utils.alert_manager.acknowledge_alert": ADMINS,
 	"verenigingen.utils.alert_manager.resolve_alert": ADMINS,
-	# Monitoring pages (issue 9): the monitor's buttons and the web dashboard are for the admin roles
+	# Monitoring pages (issue 9): a run's buttons take the account API's guard (require_run_control,
+	# issue 17); clearing stuck jobs, alerts and the web dashboard are for the admin roles
 	"verenigingen.utils.bulk_operations_monitor.get_monitor_data": STAFF,
-	"verenigingen.utils.bulk_operations_monitor.cancel_run": ADMINS,
-	"verenigingen.utils.bulk_operations_monitor.retry_run": ADMINS,
-	"verenigingen.utils.bulk_operations_monitor.clear_run_retries": ADMINS,
+	"verenigingen.utils.bulk_operations_monitor.cancel_run": STAFF,
+	"verenigingen.utils.bulk_operations_monitor.retry_run": STAFF,
+	"verenigingen.utils.bulk_operations_monitor.clear_run_retries": STAFF,
 	"verenigingen.www.monitoring_dashboard.get_system_metrics": ADMINS,
 	# SEPA
 	"verenigingen.utils.sepa_mandates.queue_mandates_for_members": ADMINS,

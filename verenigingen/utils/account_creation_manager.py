@@ -19,7 +19,7 @@ from verenigingen.account_creation import (
 )
 from verenigingen.account_creation.pipeline import AccountCreationManager
 from verenigingen.core.batching import split_into_batches
-from verenigingen.permissions import require_staff
+from verenigingen.permissions import require_run_control, require_staff
 from verenigingen.utils.arguments import parse_bool, parse_choice, parse_int, parse_list
 
 __all__ = [
@@ -154,7 +154,7 @@ def cancel_request(request_name: str) -> dict:
 @frappe.whitelist()
 def cancel_bulk_operation(tracker_name: str) -> dict:
 	"""Stop a bulk run: requests not yet started become Cancelled; the one in flight finishes."""
-	require_staff()
+	require_run_control()
 	frappe.has_permission(TRACKER, "write", tracker_name, throw=True)
 	frappe.db.set_value(TRACKER, tracker_name, "cancel_requested", 1)
 	frappe.db.sql(

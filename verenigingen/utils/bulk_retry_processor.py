@@ -4,7 +4,7 @@ import frappe
 from frappe import _
 
 from verenigingen.account_creation import REQUEST, TRACKER, retry
-from verenigingen.permissions import require_staff
+from verenigingen.permissions import require_run_control, require_staff
 
 
 def process_retry_queues() -> dict:
@@ -18,7 +18,7 @@ def process_retry_queues() -> dict:
 @frappe.whitelist()
 def manual_retry_failed_requests(tracker_name: str) -> dict:
 	"""Retry every Failed request of a bulk run now."""
-	require_staff()
+	require_run_control()
 	frappe.has_permission(TRACKER, "write", tracker_name, throw=True)
 	frappe.has_permission(REQUEST, "write", throw=True)
 	return {"tracker": tracker_name, "retried": retry.retry_tracker_failures(tracker_name)}
@@ -36,7 +36,7 @@ def get_retry_queue_status() -> dict:
 @frappe.whitelist()
 def clear_retry_queue(tracker_name: str) -> dict:
 	"""Stop automatic retries of a bulk run; the requests stay Failed for a human."""
-	require_staff()
+	require_run_control()
 	frappe.has_permission(TRACKER, "write", tracker_name, throw=True)
 	if not frappe.db.exists(TRACKER, tracker_name):
 		frappe.throw(_("Bulk Operation Tracker {0} not found").format(tracker_name), frappe.DoesNotExistError)

@@ -242,7 +242,7 @@ class BulkOperationsMonitor {
 
 	runs_html(data) {
 		const rows = data.last_operations
-			.map((run) => this.run_html(run, data.can_operate))
+			.map((run) => this.run_html(run, data.can_control_runs))
 			.join("");
 		return section(
 			"runs",
@@ -251,10 +251,10 @@ class BulkOperationsMonitor {
 		);
 	}
 
-	run_html(run, can_operate) {
+	run_html(run, can_control_runs) {
 		const percent = run.progress_percent;
 		const open = OPEN_STATUSES.includes(run.status);
-		const actions = can_operate
+		const actions = can_control_runs
 			? `${
 					open
 						? `<button class="btn btn-xs btn-default" data-action="cancel" data-name="${esc(
@@ -296,7 +296,7 @@ class BulkOperationsMonitor {
 
 	retry_html(data) {
 		const queue = data.retry_queue;
-		const can_operate = data.can_operate;
+		const can_control_runs = data.can_control_runs;
 		const reasons = (tracker) =>
 			queue.reasons
 				.filter((row) => row.tracker === tracker)
@@ -315,7 +315,7 @@ class BulkOperationsMonitor {
 				<td>${known(row.next_retry_at, (v) => frappe.datetime.str_to_user(v))}</td>
 				<td><ul class="mb-0 pl-3">${reasons(row.tracker)}</ul></td>
 				<td class="text-right">${
-					can_operate && row.tracker
+					can_control_runs && row.tracker
 						? `<button class="btn btn-xs btn-default" data-action="retry" data-name="${esc(
 								row.tracker
 						  )}">${__("Retry Now")}</button>
