@@ -7,37 +7,12 @@ from datetime import datetime
 
 import openpyxl
 
-ADMIN_HEADER = [
-	"Lidnr.",
-	"Voornaam",
-	"Tussenvoegsel",
-	"Achternaam",
-	"Geboortedatum",
-	"Inschrijfdataum",
-	"Groep",
-	"E-mailadres",
-	"Telefoonnr.",
-	"Adres",
-	"Plaats",
-	"Postcode",
-	"Landcode",
-	"IBAN",
-	"Contributiebedrag",
-	"Betaalperiode",
-	"Betaald",
-	"Mollie CID",
-	"Mollie SID",
-	"Privacybeleid geaccepteerd",
-	"Lidmaatschapstype",
-]
+from verenigingen.core.mijnrood.columns import ADMIN_HEADERS
+from verenigingen.demo import mijnrood_files
+
+ADMIN_HEADER = list(ADMIN_HEADERS)
 VALID_IBAN = "NL39ASNB7975432319"
-MEMBER_HEADER = (
-	"id,division_id,first_name,last_name,email,phone,iban,address,city,post_code,registration_time,"
-	"mollie_subscription_id,contribution_period,contribution_per_period_in_cents,roles,password_hash,"
-	"new_password_token_generated_time,new_password_token,country,date_of_birth,"
-	"accept_use_personal_information,mollie_customer_id,create_subscription_after_payment,"
-	"current_membership_status_id,comments,middle_name"
-).split(",")
+MEMBER_HEADER = list(mijnrood_files.MEMBER_HEADER)
 DIVISIONS_CSV = (
 	b"id,name,phone,city,address,post_code,facebook,instagram,twitter,email_id,can_be_selected_on_application\n"
 	b"1,Amsterdam,\\N,Amsterdam,\\N,\\N,\\N,\\N,\\N,\\N,1\n"
