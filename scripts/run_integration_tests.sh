@@ -9,6 +9,7 @@
 # Environment:
 #   VERENIGINGEN_BENCH      bench directory                  (default /opt/frappe-bench)
 #   VERENIGINGEN_TEST_SITE  test site name                   (default verenigingen-test.localhost)
+#   (a bench with apps/erpnext: a new test site gets ERPNext installed before verenigingen)
 #   VERENIGINGEN_REINSTALL  1 = drop and recreate the site   (default 0)
 #   DB_ROOT_USER / DB_ROOT_PASSWORD  MariaDB admin for new-site (default root / empty)
 set -euo pipefail
@@ -49,10 +50,14 @@ if [ -d "sites/$SITE" ] && ! "${BENCH_CMD[@]}" --site "$SITE" list-apps >/dev/nu
 	rm -rf "sites/$SITE"
 fi
 if [ ! -d "sites/$SITE" ]; then
-	echo "== creating test site $SITE"
+	# A bench with ERPNext in apps/ gets it on the new site first: the app's ERPNext tier then runs.
+	EXTRA_APPS=()
+	[ -d apps/erpnext ] && EXTRA_APPS=(--install-app erpnext)
+	echo "== creating test site $SITE ${EXTRA_APPS[*]:-}"
 	# Frappe prompts for an empty root password instead of using it: answer the prompt on stdin.
 	printf '%s\n' "$DB_ROOT_PASSWORD" | "${BENCH_CMD[@]}" new-site "$SITE" --admin-password admin --no-mariadb-socket \
 		--db-host 127.0.0.1 --db-root-username "$DB_ROOT_USER" ${DB_ROOT_PASSWORD:+--db-root-password "$DB_ROOT_PASSWORD"} \
+		"${EXTRA_APPS[@]}" \
 		> "$BENCH/logs/verenigingen-new-site.log" 2>&1 \
 		|| { tail -n 40 "$BENCH/logs/verenigingen-new-site.log"; exit 1; }
 fi
