@@ -1,7 +1,9 @@
 """Alert rules: fingerprints, severity order, cooldown, thresholds and masked context."""
 
 import json
+import re
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -30,13 +32,85 @@ def test_fingerprint_fits_its_field(alert_type, key):
 
 
 def test_severity_order():
-	"""Info < Warning < Critical; unknown severities are refused."""
-	assert [rules.severity_rank(s) for s in rules.SEVERITIES] == [0, 1, 2]
+	"""Info < Warning < High < Critical; unknown severities are refused."""
+	assert rules.SEVERITIES == ("Info", "Warning", "High", "Critical")
+	assert [rules.severity_rank(s) for s in rules.SEVERITIES] == [0, 1, 2, 3]
 	assert rules.at_least("Critical", "Warning") and rules.at_least("Warning", "Warning")
+	assert rules.at_least("High", "Warning") and not rules.at_least("High", "Critical")
 	assert not rules.at_least("Info", "Warning")
 	assert rules.at_least("Warning", "") and not rules.at_least("Info", None)
 	with pytest.raises(ValueError):
 		rules.severity_rank("Fatal")
+
+
+SPELLINGS = {
+	"Info": ["LOW", "low", "Low", "lOw", "INFO", "info", "Info", " LOW ", "low\n"],
+	"Warning": ["MEDIUM", "medium", "Medium", "WARNING", "warning", "Warning", "\tMedium"],
+	"High": ["HIGH", "high", "High", "hIGH", " high"],
+	"Critical": ["CRITICAL", "critical", "Critical", "CrItIcAl", "critical "],
+}
+
+
+@pytest.mark.parametrize(
+	("spelling", "stored"), [(spelling, stored) for stored, spellings in SPELLINGS.items() for spelling in spellings]
+)
+def test_every_spelling_maps_to_the_stored_severity(spelling, stored):
+	"""LOW/MEDIUM/HIGH/CRITICAL and Info/Warning/High/Critical, any case, map to one stored name."""
+	assert rules.normalise_severity(spelling) == stored
+	assert rules.severity_rank(spelling) == rules.SEVERITIES.index(stored)
+
+
+@pytest.mark.parametrize(
+	"bad", ["", " ", "Fatal", "urgent", "LOWEST", "crit", "warn", "Info!", "L O W", "hoog", None, 1, 2.0, True, ["LOW"]]
+)
+def test_bad_severities_are_refused_with_the_accepted_spellings(bad):
+	"""Anything else raises ValueError that names the value and what is accepted."""
+	with pytest.raises(ValueError) as error:
+		rules.normalise_severity(bad)
+	assert repr(bad) in str(error.value)
+	assert "LOW, MEDIUM, HIGH, CRITICAL" in str(error.value)
+
+
+def test_stored_names_map_to_themselves_and_the_mapping_is_closed():
+	"""Normalising is idempotent and every spelling lands in SEVERITIES."""
+	assert all(rules.normalise_severity(s) == s for s in rules.SEVERITIES)
+	assert set(rules.SEVERITY_SPELLINGS.values()) == set(rules.SEVERITIES)
+
+
+@given(st.text(max_size=12))
+def test_any_text_is_either_a_stored_severity_or_refused(text):
+	"""No input ever yields a value outside the stored vocabulary."""
+	try:
+		assert rules.normalise_severity(text) in rules.SEVERITIES
+	except ValueError:
+		assert text.strip().lower() not in rules.SEVERITY_SPELLINGS
+
+
+def test_count_by_severity_has_one_label_per_stored_severity():
+	"""Prometheus gets Info, Warning, High, Critical each once; other spellings are folded in."""
+	counts = rules.count_by_severity({"Critical": 2, "HIGH": 1, "High": 3, "low": 4, "bogus": 9, None: 5})
+	assert counts == {"Info": 4, "Warning": 0, "High": 4, "Critical": 2}
+	assert list(rules.count_by_severity({})) == list(rules.SEVERITIES)
+
+
+PROMETHEUS_RULES = Path(__file__).parent.parent / "docs" / "monitoring" / "alert_rules.yml"
+
+
+def test_prometheus_rules_use_the_stored_severities():
+	"""Selectors on verenigingen_alerts_open match a stored name exactly; rule labels are those lower-cased."""
+	text = PROMETHEUS_RULES.read_text(encoding="utf-8")
+	selected = re.findall(r'verenigingen_alerts_open\{severity="([^"]*)"\}', text)
+	labels = re.findall(r"labels: \{severity: ([^,}]*)\}", text)
+	assert set(selected) == {"High", "Critical"}
+	assert all(value in rules.SEVERITIES for value in selected)
+	assert labels and all(value == rules.normalise_severity(value).lower() for value in labels)
+
+
+def test_email_minimum_in_any_spelling():
+	"""The e-mail minimum may be written as an operator writes it."""
+	assert rules.at_least("HIGH", "medium") and not rules.at_least("low", "MEDIUM")
+	assert rules.should_email("critical", "HIGH", None, NOW, 60)
+	assert not rules.should_email("Warning", "high", None, NOW, 60)
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,10 @@ from verenigingen.core.queue_health import (
 	StartedJob,
 	backlog_findings,
 	failed_since,
+	job_site,
 	oldest_age_seconds,
 	queue_findings,
+	site_figures,
 	stuck_reason,
 )
 
@@ -102,3 +104,30 @@ def test_backlog_limits_are_strict_and_optional():
 	findings = backlog_findings(queues, 1001, 1000, 1000)
 	assert [(f.alert_type, f.key) for f in findings] == [(QUEUE_LENGTH, "long"), (MEMBERS_WAITING, "bulk")]
 	assert backlog_findings(queues, 5000, None, 0) == []
+
+
+@pytest.mark.parametrize(
+	("job_id", "site"),
+	[
+		("site1.localhost::verenigingen-accounts-BULK-1-b1", "site1.localhost"),
+		("a::b::c", "a"),
+		("e5f1c0de-uuid-without-site", None),
+		("::no-site", None),
+		("", None),
+		(None, None),
+	],
+)
+def test_job_site_reads_the_site_prefix(job_id, site):
+	"""Frappe's job ids carry the site before '::'; anything else has no site."""
+	assert job_site(job_id) == site
+
+
+def test_site_figures_count_only_this_sites_jobs_and_busy_workers():
+	"""Bench-wide registries hold every site's jobs: only ours are counted, per state."""
+	ids = {
+		"queued": ["here::1", "there::2", "here::3", "no-site"],
+		"failed": ["there::4", "here.other::5"],
+		"started": ["here::6"],
+	}
+	figures = site_figures(ids, ["here::6", "there::7", None], "here")
+	assert figures == {"queued": 2, "started": 1, "failed": 0, "scheduled": 0, "deferred": 0, "busy_workers": 1}

@@ -10,6 +10,7 @@ from verenigingen.core.system_figures import (
 	HealthFacts,
 	cpu_percent_between,
 	health_status,
+	usable_pair,
 )
 
 
@@ -27,6 +28,23 @@ def test_cpu_percent_from_two_samples():
 )
 def test_cpu_percent_unknown(earlier, later):
 	assert cpu_percent_between(earlier, later) is None
+
+
+@pytest.mark.parametrize(
+	"earlier, later, usable",
+	[
+		(None, CpuSample(1.0, 1.0, 2.0), False),  # nothing kept: the shell takes a second sample
+		(CpuSample(1.0, 1.0, 2.0), CpuSample(1.5, 1.2, 3.0), True),
+		(CpuSample(2.0, 1.0, 2.0), CpuSample(1.0, 1.2, 3.0), False),  # out of order
+		(CpuSample(1.0, 1.0, 2.0), CpuSample(1.5, 1.0, 2.0), False),  # the CPU clock did not move
+		(CpuSample(0.0, 1.0, 2.0), CpuSample(15 * 60 + 1.0, 2.0, 9.0), False),  # too old
+		(CpuSample(0.0, 1.0, 2.0), CpuSample(15 * 60.0, 2.0, 9.0), True),  # just young enough
+	],
+)
+def test_usable_pair_decides_when_a_second_sample_is_needed(earlier, later, usable):
+	"""A usable pair gives a figure; otherwise the shell samples twice instead of reporting nothing."""
+	assert usable_pair(earlier, later) is usable
+	assert (cpu_percent_between(earlier, later) is not None) is usable
 
 
 def facts(**changes):

@@ -9,7 +9,7 @@ from verenigingen.account_creation.pipeline import CLAIMABLE, AccountCreationMan
 from verenigingen.account_creation.tracker import is_cancel_requested, refresh_tracker
 from verenigingen.account_creation.user_factory import quiet_user_side_effects
 from verenigingen.core.batching import batch_job_id, may_take_more_batches
-from verenigingen.monitoring.queues import count_workers
+from verenigingen.shared.queues import count_workers
 
 # Live progress about once a second (one recount for all workers); the final refresh of
 # every job makes the counts exact.

@@ -1,16 +1,13 @@
 """Which bulk runs still have a job that will reach their requests: running on a live worker, or queued."""
 
-import os
-import socket
-
 import frappe
-import psutil
 from frappe.utils.background_jobs import get_queue
 from rq import Worker
 from rq.registry import StartedJobRegistry
 
 from verenigingen.account_creation import BULK_QUEUE
 from verenigingen.core.batching import tracker_of_batch_job
+from verenigingen.shared.queues import process_alive
 
 
 def trackers_with_running_jobs() -> set[str]:
@@ -43,15 +40,3 @@ def _trackers_of(job_ids) -> set[str]:
 def _worker_alive(worker: Worker) -> bool:
 	"""A worker counts as alive unless its process is known to be gone."""
 	return process_alive(worker.hostname, worker.pid) is not False
-
-
-def process_alive(hostname: str | None, pid: int | None) -> bool | None:
-	"""True/False for a process on this host; None when it runs elsewhere (cannot be told)."""
-	if not pid or hostname != socket.gethostname():
-		return None
-	if pid == os.getpid():
-		return True
-	try:
-		return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
-	except psutil.NoSuchProcess:
-		return False

@@ -10,8 +10,22 @@ from datetime import datetime, timedelta
 
 from verenigingen.core.masking import mask_iban, mask_ibans_in_text
 
-SEVERITIES = ("Info", "Warning", "Critical")
-DEFAULT_EMAIL_MIN_SEVERITY = "Warning"
+INFO, WARNING, HIGH, CRITICAL = "Info", "Warning", "High", "Critical"
+# The one stored vocabulary, least severe first. High sits between Warning and Critical: an
+# operator's HIGH is urgent but is not Critical (which degrades the health status and pages).
+SEVERITIES = (INFO, WARNING, HIGH, CRITICAL)
+# Every accepted spelling (compared lower-cased, surrounding spaces ignored): the stored names
+# and the operators' LOW, MEDIUM, HIGH, CRITICAL.
+SEVERITY_SPELLINGS = {
+	"info": INFO,
+	"low": INFO,
+	"warning": WARNING,
+	"medium": WARNING,
+	"high": HIGH,
+	"critical": CRITICAL,
+}
+ACCEPTED_SEVERITIES = "LOW, MEDIUM, HIGH, CRITICAL, Info, Warning, High, Critical"
+DEFAULT_EMAIL_MIN_SEVERITY = WARNING
 # Verenigingen Settings values used when a field was never saved (the DocType JSON has the same).
 ALERT_SETTING_DEFAULTS = {
 	"alert_recipients": "",
@@ -38,11 +52,31 @@ def fingerprint(alert_type: str, key: str = "") -> str:
 	return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def normalise_severity(severity) -> str:
+	"""The stored severity for any accepted spelling: LOW -> Info, MEDIUM -> Warning, HIGH -> High,
+	CRITICAL -> Critical, the stored names themselves, in any case; anything else raises ValueError."""
+	stored = SEVERITY_SPELLINGS.get(severity.strip().lower()) if isinstance(severity, str) else None
+	if stored is None:
+		raise ValueError(f"unknown severity {severity!r}; use one of {ACCEPTED_SEVERITIES} (any case)")
+	return stored
+
+
 def severity_rank(severity: str) -> int:
-	"""Info 0, Warning 1, Critical 2; an unknown severity raises ValueError."""
-	if severity not in SEVERITIES:
-		raise ValueError(f"unknown severity {severity!r}; expected one of {', '.join(SEVERITIES)}")
-	return SEVERITIES.index(severity)
+	"""Info 0, Warning 1, High 2, Critical 3, for any accepted spelling; unknown raises ValueError."""
+	return SEVERITIES.index(normalise_severity(severity))
+
+
+def count_by_severity(counts: dict) -> dict[str, int]:
+	"""Counts per stored severity, every one present (0 when none), least severe first; a count
+	under another spelling (``HIGH``, written outside the app) is added to its stored name, one that
+	is no severity at all is left out."""
+	total = dict.fromkeys(SEVERITIES, 0)
+	for severity, count in counts.items():
+		try:
+			total[normalise_severity(severity)] += int(count or 0)
+		except ValueError:
+			continue
+	return total
 
 
 def at_least(severity: str, minimum: str) -> bool:
@@ -87,11 +121,11 @@ def threshold_undercut(value: float | None, threshold: float | None) -> bool:
 	return value < threshold
 
 
-def severity_for_count(value: float, threshold: float, base: str = "Warning") -> str:
+def severity_for_count(value: float, threshold: float, base: str = WARNING) -> str:
 	"""``base`` for a crossed threshold, Critical from CRITICAL_FACTOR times the threshold."""
 	if threshold and value >= threshold * CRITICAL_FACTOR:
-		return "Critical"
-	return base
+		return CRITICAL
+	return normalise_severity(base)
 
 
 def parse_recipients(text: str | None) -> list[str]:

@@ -4,10 +4,14 @@ Pure: the shell reads trackers and settings and passes plain values and the curr
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from verenigingen.core.queue_health import CRITICAL, WARNING, Finding
+
+# The Bulk Operation Tracker's operation types: each is judged by its own thresholds.
+ACCOUNT_CREATION = "Account Creation"
+MANDATE_CREATION = "Mandate Creation"
 
 SUCCESS_RATE_LOW = "bulk_success_rate_low"
 COMPLETION_SLOW = "bulk_completion_slow"
@@ -40,6 +44,7 @@ class RunFigures:
 	failed: int
 	started_at: datetime | None
 	finished_at: datetime | None
+	operation_type: str = ACCOUNT_CREATION
 
 	@property
 	def finished(self) -> bool:
@@ -115,6 +120,19 @@ def judge_run(run: RunFigures, thresholds: Thresholds, now: datetime) -> list[Fi
 		findings.append(
 			Finding(RATE_LOW, WARNING, run.name, {"rate": rate, "limit": thresholds.min_rate_per_minute})
 		)
+	return findings
+
+
+def judge_runs(
+	runs: list[RunFigures], by_type: dict[str, Thresholds], fallback: Thresholds, now: datetime
+) -> list[Finding]:
+	"""Each run against its own operation type's thresholds (a mandate run is not an account run: its
+	rate counts mandates); a type without thresholds of its own gets ``fallback``, which should carry
+	no rate limit. Every finding names the run's operation type."""
+	findings = []
+	for run in runs:
+		for finding in judge_run(run, by_type.get(run.operation_type, fallback), now):
+			findings.append(replace(finding, figures={**finding.figures, "operation_type": run.operation_type}))
 	return findings
 
 

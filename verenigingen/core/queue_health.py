@@ -6,6 +6,8 @@ Pure: the shell reads Redis and the database and passes plain values and the cur
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from verenigingen.core.alert_rules import CRITICAL, WARNING
+
 WORKER_GONE = "worker gone"
 HEARTBEAT_LOST = "heartbeat lost"
 
@@ -24,9 +26,6 @@ QUEUE_ALERT_TYPES = (
 	MEMBERS_WAITING,
 	QUEUE_LENGTH,
 )
-
-CRITICAL = "Critical"
-WARNING = "Warning"
 
 
 @dataclass(frozen=True)
@@ -80,6 +79,25 @@ def failed_since(scores_and_ttls: list[tuple[float, int]], since: float) -> int:
 	rq scores a failed job with the moment it expires, failure time + its failure TTL.
 	"""
 	return sum(1 for score, ttl in scores_and_ttls if score - ttl >= since)
+
+
+# Frappe names every job "<site>::<id>" (frappe.utils.background_jobs.create_job_id).
+SITE_SEPARATOR = "::"
+STATES = ("queued", "started", "failed", "scheduled", "deferred")
+
+
+def job_site(job_id: str | None) -> str | None:
+	"""The site a Frappe job id names; None for a job enqueued without one (not Frappe's enqueue)."""
+	site, separator, _rest = (job_id or "").partition(SITE_SEPARATOR)
+	return site if separator and site else None
+
+
+def site_figures(ids_by_state: dict[str, list[str]], current_jobs: list[str | None], site: str) -> dict:
+	"""This site's share of bench-wide queue figures: its jobs per state (by the job id's site) and
+	the workers busy with one of its jobs right now. Workers and registries serve every site."""
+	figures = {state: sum(1 for job_id in ids_by_state.get(state, ()) if job_site(job_id) == site) for state in STATES}
+	figures["busy_workers"] = sum(1 for job_id in current_jobs if job_site(job_id) == site)
+	return figures
 
 
 def oldest_age_seconds(enqueued: list[datetime | None], now: datetime) -> float | None:

@@ -22,14 +22,19 @@ class CpuSample:
 	total: float
 
 
+def usable_pair(earlier: CpuSample | None, later: CpuSample) -> bool:
+	"""Two samples that say something about now: in order, CPU time spent between them, not too old."""
+	if earlier is None:
+		return False
+	age = later.taken_at - earlier.taken_at
+	return 0 < age <= MAX_CPU_SAMPLE_AGE_SECONDS and later.total - earlier.total > 0
+
+
 def cpu_percent_between(earlier: CpuSample | None, later: CpuSample) -> float | None:
 	"""Busy share of the CPU time between two samples; None when there is no usable earlier one."""
-	if earlier is None:
+	if not usable_pair(earlier, later):
 		return None
-	age = later.taken_at - earlier.taken_at
 	spent = later.total - earlier.total
-	if age <= 0 or age > MAX_CPU_SAMPLE_AGE_SECONDS or spent <= 0:
-		return None
 	return round(max(0.0, min(100.0, (later.busy - earlier.busy) * 100 / spent)), 1)
 
 

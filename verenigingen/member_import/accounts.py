@@ -6,7 +6,7 @@ from frappe import _
 from verenigingen.account_creation.requests import open_requests_for
 from verenigingen.member_import import DOCTYPE
 from verenigingen.member_import.failures import failure_reason
-from verenigingen.member_import.stored import member_names_for_ids
+from verenigingen.shared.members import member_names_for_ids
 from verenigingen.utils.account_creation_manager import queue_bulk_account_creation_for_members
 
 ELIGIBLE = {"status": "Active", "user": ("is", "not set"), "email": ("is", "set")}

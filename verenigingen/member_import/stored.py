@@ -4,8 +4,8 @@ import frappe
 
 from verenigingen.core.import_plan import StoredMembers
 from verenigingen.core.mijnrood import MEMBER_FIELDS
+from verenigingen.shared.members import LOOKUP_CHUNK
 
-LOOKUP_CHUNK = 500
 MEMBER_COLUMNS = ("name", "user", "status", *MEMBER_FIELDS)
 
 
@@ -30,17 +30,3 @@ def _lookup(members: list[dict]) -> list[dict]:
 	if not or_filters:
 		return []
 	return frappe.get_list("Member", or_filters=or_filters, fields=list(MEMBER_COLUMNS), limit_page_length=0)
-
-
-def member_names_for_ids(member_ids: list[str], filters: dict | None = None) -> list[str]:
-	"""Names of the Members with these Lidnrs that also match ``filters``."""
-	names = []
-	for start in range(0, len(member_ids), LOOKUP_CHUNK):
-		chunk = member_ids[start : start + LOOKUP_CHUNK]
-		names += frappe.get_list(
-			"Member",
-			filters={"member_id": ("in", chunk), **(filters or {})},
-			pluck="name",
-			limit_page_length=0,
-		)
-	return names

@@ -34,7 +34,8 @@ class AlertManager:
 	def send_alert(
 		self, alert_type: str, severity: str, message: str, context: dict | None = None, key: str = ""
 	) -> str:
-		"""Raise (or count again) an alert; see ``verenigingen.monitoring.alerts.raise_alert``."""
+		"""Raise (or count again) an alert; ``severity`` as LOW, MEDIUM, HIGH, CRITICAL or Info, Warning,
+		High, Critical in any case (``verenigingen.monitoring.alerts.raise_alert``)."""
 		return raise_alert(alert_type, severity, message, context, key)
 
 	def check_error_rate_alert(self) -> dict:

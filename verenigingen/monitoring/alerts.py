@@ -40,8 +40,12 @@ ACTIVE_FIELDS = [
 def raise_alert(
 	alert_type: str, severity: str, message: str, context: dict | None = None, key: str = ""
 ) -> str:
-	"""Open an alert for the condition, or count one more occurrence of the open one; return its name."""
-	alert_rules.severity_rank(severity)
+	"""Open an alert for the condition, or count one more occurrence of the open one; return its name.
+
+	``severity`` in any accepted spelling (LOW, MEDIUM, HIGH, CRITICAL or the stored names, any case)
+	is stored as Info, Warning, High or Critical; anything else raises ValueError.
+	"""
+	severity = alert_rules.normalise_severity(severity)
 	key = str(key or "")
 	fingerprint = alert_rules.fingerprint(alert_type, key)
 	values = {
@@ -142,16 +146,42 @@ def _close(name: str, user: str):
 	return doc
 
 
-def active_alerts(limit: int = 50) -> list[dict]:
-	"""Open and Acknowledged alerts the user may read: most severe first, then most recently seen."""
+def active_alerts(limit: int = 50, min_severity: str | None = None) -> list[dict]:
+	"""Open and Acknowledged alerts the user may read, with first and last seen: most severe first,
+	then most recently seen. ``min_severity`` (any accepted spelling) leaves out the less severe."""
+	filters = {"status": ("in", ACTIVE_STATUSES)}
+	if min_severity:
+		filters["severity"] = ("in", alert_rules.SEVERITIES[alert_rules.severity_rank(min_severity) :])
 	rows = frappe.get_list(
 		ALERT,
-		filters={"status": ("in", ACTIVE_STATUSES)},
+		filters=filters,
 		fields=ACTIVE_FIELDS,
 		order_by="last_seen desc",
 		limit_page_length=limit,
 	)
-	return sorted(rows, key=lambda row: -alert_rules.severity_rank(row.severity))
+	return sorted(with_seen_times(rows), key=lambda row: -alert_rules.severity_rank(row.severity))
+
+
+def with_seen_times(rows: list[dict]) -> list[dict]:
+	"""The rows with their first_seen and last_seen, read here.
+
+	Frappe's get_list drops every field whose name contains "_seen" from a DocType without its own
+	``_seen`` column (DatabaseQuery.set_optional_columns). The rows were read with the user's
+	permissions already; this only adds two columns of the same rows.
+	"""
+	if not rows:
+		return rows
+	alert = frappe.qb.DocType(ALERT)
+	seen = {
+		row.name: row
+		for row in frappe.qb.from_(alert)
+		.select(alert.name, alert.first_seen, alert.last_seen)
+		.where(alert.name.isin([row.name for row in rows]))
+		.run(as_dict=True)
+	}
+	for row in rows:
+		row.first_seen, row.last_seen = seen[row.name].first_seen, seen[row.name].last_seen
+	return rows
 
 
 def _summary(doc) -> dict:

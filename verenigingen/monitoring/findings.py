@@ -34,11 +34,24 @@ def message(finding: Finding) -> str:
 		performance.COMPLETION_SLOW: lambda: _("Bulk run {0} has taken {1} hours (alert above {2})").format(
 			finding.key, f["hours"], f["limit"]
 		),
-		performance.RATE_LOW: lambda: _("Bulk run {0}: {1} accounts per minute (alert below {2})").format(
-			finding.key, f["rate"], f["limit"]
-		),
+		performance.RATE_LOW: lambda: rate_sentence(finding),
 	}
 	return sentences[finding.alert_type]()
+
+
+def rate_sentence(finding: Finding) -> str:
+	"""A slow run in its own unit: accounts for an account run, mandates for a mandate run."""
+	f = finding.figures
+	operation_type = f.get("operation_type", performance.ACCOUNT_CREATION)
+	if operation_type == performance.ACCOUNT_CREATION:
+		text = _("Bulk run {0}: {1} accounts per minute (alert below {2})")
+	elif operation_type == performance.MANDATE_CREATION:
+		text = _("Mandate run {0}: {1} mandates per minute (alert below {2})")
+	else:
+		return _("Bulk run {0} ({1}): {2} processed per minute (alert below {3})").format(
+			finding.key, _(operation_type), f["rate"], f["limit"]
+		)
+	return text.format(finding.key, f["rate"], f["limit"])
 
 
 def publish(findings: list[Finding], owned_types: tuple[str, ...]) -> dict:

@@ -7,7 +7,7 @@ from frappe.utils.scheduler import is_scheduler_disabled
 
 from verenigingen.core.system_figures import HealthFacts, health_status
 from verenigingen.monitoring import ALERT
-from verenigingen.monitoring.queues import configured_queues, queue_status
+from verenigingen.shared.queues import configured_queues, queue_status
 
 ACTIVE_ALERT_STATUSES = ("Open", "Acknowledged")
 

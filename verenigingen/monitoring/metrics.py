@@ -8,11 +8,13 @@ from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from verenigingen.core import alert_rules
+from verenigingen.core.queue_health import STATES as QUEUE_STATES
 from verenigingen.monitoring import ALERT
 from verenigingen.monitoring.health import ACTIVE_ALERT_STATUSES
-from verenigingen.monitoring.queues import configured_queues, members_waiting, queue_status
+from verenigingen.monitoring.queues import members_waiting
+from verenigingen.shared.queues import configured_queues, queue_status
 
-QUEUE_STATES = ("queued", "started", "failed", "scheduled", "deferred")
 
 
 class VerenigingenCollector(Collector):
@@ -52,10 +54,17 @@ class VerenigingenCollector(Collector):
 	@staticmethod
 	def queues():
 		jobs = GaugeMetricFamily(
-			"verenigingen_queue_jobs", "Jobs per RQ queue and state", labels=["queue", "state"]
+			"verenigingen_queue_jobs",
+			"Jobs per RQ queue and state, whole bench (every site's jobs)",
+			labels=["queue", "state"],
+		)
+		site_jobs = GaugeMetricFamily(
+			"verenigingen_site_queue_jobs",
+			"This site's jobs per RQ queue and state (by the site in the job id)",
+			labels=["queue", "state"],
 		)
 		workers = GaugeMetricFamily(
-			"verenigingen_queue_workers", "Live workers serving the queue", labels=["queue"]
+			"verenigingen_queue_workers", "Live workers serving the queue, whole bench", labels=["queue"]
 		)
 		up = GaugeMetricFamily("verenigingen_queue_redis_up", "1 when the queue Redis could be read")
 		try:
@@ -66,13 +75,16 @@ class VerenigingenCollector(Collector):
 		for name, status in (statuses or {}).items():
 			for state in QUEUE_STATES:
 				jobs.add_metric([name, state], status[state])
+				site_jobs.add_metric([name, state], status["site"][state])
 			workers.add_metric([name], len([w for w in status["workers"] if w["alive"] is not False]))
-		return [jobs, workers, up]
+		return [jobs, site_jobs, workers, up]
 
 	@staticmethod
 	def alerts() -> GaugeMetricFamily:
 		family = GaugeMetricFamily(
-			"verenigingen_alerts_open", "Open or acknowledged alerts by severity", labels=["severity"]
+			"verenigingen_alerts_open",
+			"Open or acknowledged alerts by severity (Info, Warning, High, Critical)",
+			labels=["severity"],
 		)
 		counts = (
 			dict(
@@ -84,8 +96,8 @@ class VerenigingenCollector(Collector):
 			if frappe.db.table_exists(ALERT)
 			else {}
 		)
-		for severity in ("Info", "Warning", "Critical"):
-			family.add_metric([severity], counts.get(severity, 0))
+		for severity, count in alert_rules.count_by_severity(counts).items():
+			family.add_metric([severity], count)
 		return family
 
 

@@ -1,5 +1,6 @@
 """Bulk run performance: the daily threshold check and the dashboard's figures, from aggregate queries."""
 
+from dataclasses import replace
 from datetime import timedelta
 
 import frappe
@@ -7,10 +8,12 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import TRACKER, retry
 from verenigingen.core.performance import (
+	ACCOUNT_CREATION,
+	MANDATE_CREATION,
 	PERFORMANCE_ALERT_TYPES,
 	RunFigures,
 	Thresholds,
-	judge_run,
+	judge_runs,
 	summarise_runs,
 )
 from verenigingen.monitoring import alerts
@@ -18,21 +21,36 @@ from verenigingen.monitoring.findings import publish, setting
 from verenigingen.monitoring.queues import all_queue_status
 
 LAST_RUNS = 5
+# Settings holding each operation type's minimum rate, with their documented defaults.
+MIN_RATE_SETTINGS = {
+	ACCOUNT_CREATION: ("min_accounts_per_minute", 15),
+	MANDATE_CREATION: ("min_mandates_per_minute", 300),
+}
 
 
-def thresholds() -> Thresholds:
+def common_thresholds() -> Thresholds:
+	"""Success rate and completion time, the same for every operation type; no rate (units differ)."""
 	return Thresholds(
 		success_rate_percent=float(setting("success_rate_alert_percent", 95) or 0),
 		max_completion_hours=float(setting("max_completion_hours", 6) or 0),
-		min_rate_per_minute=float(setting("min_accounts_per_minute", 15) or 0),
+		min_rate_per_minute=None,
 	)
+
+
+def thresholds_by_type() -> dict[str, Thresholds]:
+	"""Each operation type's thresholds: the common ones and its own minimum rate."""
+	common = common_thresholds()
+	return {
+		operation_type: replace(common, min_rate_per_minute=float(setting(fieldname, default) or 0))
+		for operation_type, (fieldname, default) in MIN_RATE_SETTINGS.items()
+	}
 
 
 def runs_to_judge(now) -> list[RunFigures]:
 	"""Runs still open, and runs finished within the performance window."""
 	since = now - timedelta(hours=int(setting("performance_window_hours", 24) or 24))
 	rows = frappe.db.sql(
-		"""select name, status, total, processed, successful, failed, started_at, finished_at
+		"""select name, status, total, processed, successful, failed, started_at, finished_at, operation_type
 		from `tabBulk Operation Tracker`
 		where finished_at is null or finished_at >= %(since)s""",
 		{"since": since},
@@ -51,6 +69,7 @@ def run_figures(row) -> RunFigures:
 		int(row.failed or 0),
 		row.started_at,
 		row.finished_at,
+		row.get("operation_type") or ACCOUNT_CREATION,
 	)
 
 
@@ -71,8 +90,7 @@ def check_performance() -> dict:
 	"""Judge the runs against the settings; raise and resolve the performance alerts."""
 	now = now_datetime()
 	runs = runs_to_judge(now)
-	limits = thresholds()
-	findings = [finding for run in runs for finding in judge_run(run, limits, now)]
+	findings = judge_runs(runs, thresholds_by_type(), common_thresholds(), now)
 	return {
 		**publish(findings, PERFORMANCE_ALERT_TYPES),
 		"runs": len(runs),
@@ -110,6 +128,7 @@ def last_operations() -> list[dict]:
 		TRACKER,
 		fields=[
 			"name",
+			"operation_type",
 			"status",
 			"total",
 			"processed",

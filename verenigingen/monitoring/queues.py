@@ -1,77 +1,15 @@
-"""The RQ queues as Frappe names them (bench-prefixed): job counts, oldest job, workers, members waiting.
-
-Registries are read with ZCARD/ZRANGE, not rq's ``count``/``get_job_ids``: those run rq's cleanup
-first, and a status read must not move jobs. Only ``stuck_jobs.clear_stuck_jobs`` moves jobs.
+"""This site's view of the queues: every configured queue's status (bench-wide figures with this
+site's beside them, ``verenigingen.shared.queues``) and the members waiting for an account.
 """
-
-from datetime import datetime, timezone
 
 import frappe
 from frappe.utils import now_datetime
-from frappe.utils.background_jobs import generate_qname, get_queue, get_queues_timeout
-from redis.exceptions import RedisError
-from rq import Worker
-from rq.job import Job
-from rq.registry import DeferredJobRegistry, FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
 
-from verenigingen.account_creation.jobs import process_alive
-from verenigingen.core.queue_health import oldest_age_seconds
+from verenigingen.shared.queues import configured_queues, count_workers, queue_status
 
-QUEUES = ("bulk", "long", "default", "short")
-# The oldest queued job is looked for among the first jobs of the list (at_front jobs jump ahead).
-OLDEST_SAMPLE = 20
-REGISTRIES = {
-	"started": StartedJobRegistry,
-	"failed": FailedJobRegistry,
-	"scheduled": ScheduledJobRegistry,
-	"deferred": DeferredJobRegistry,
-}
-
-
-def configured_queues() -> list[str]:
-	"""The queues of ``QUEUES`` this bench has (``bulk`` only once common_site_config declares it)."""
-	known = get_queues_timeout()
-	return [queue for queue in QUEUES if queue in known]
-
-
-def count_workers(queue_type: str) -> int | None:
-	"""Workers registered for the queue; None when Redis or the queue cannot be read."""
-	try:
-		return len(Worker.all(queue=get_queue(queue_type)))
-	except (RedisError, frappe.ValidationError):
-		return None
-
-
-def queue_status(queue_type: str) -> dict:
-	"""Counts per state, the oldest queued job's age and the workers of one queue."""
-	queue = get_queue(queue_type)
-	connection = queue.connection
-	counts = {state: connection.zcard(registry(queue=queue).key) for state, registry in REGISTRIES.items()}
-	first_jobs = Job.fetch_many(queue.get_job_ids(0, OLDEST_SAMPLE), connection=connection)
-	return {
-		"queue": queue_type,
-		"rq_name": generate_qname(queue_type),
-		"queued": queue.count,
-		**counts,
-		"oldest_queued_seconds": oldest_age_seconds(
-			[_naive(job.enqueued_at) for job in first_jobs if job], utc_now()
-		),
-		"workers": [worker_info(worker) for worker in Worker.all(queue=queue)],
-	}
-
-
-def worker_info(worker: Worker) -> dict:
-	"""What Redis knows about a worker, and whether its process is alive (when it runs here)."""
-	return {
-		"name": worker.name,
-		"pid": worker.pid,
-		"hostname": worker.hostname,
-		"state": worker.get_state(),
-		"current_job": worker.get_current_job_id(),
-		"last_heartbeat_utc": _naive(worker.last_heartbeat),
-		"heartbeat_age_seconds": _age_seconds(worker.last_heartbeat),
-		"alive": process_alive(worker.hostname, worker.pid),
-	}
+__all__ = ["all_queue_status", "configured_queues", "count_workers", "members_waiting", "queue_status"]
+# Figures of each queue that count every site of the bench (``site`` holds this site's share).
+BENCH_WIDE_FIGURES = ("queued", "started", "failed", "scheduled", "deferred", "workers")
 
 
 def members_waiting() -> list[dict]:
@@ -85,7 +23,11 @@ def members_waiting() -> list[dict]:
 
 
 def all_queue_status() -> dict:
-	"""Every configured queue's status and the members waiting for an account."""
+	"""Every configured queue's status and the members waiting for an account (this site's).
+
+	A queue's ``queued``, ``started``, ``failed``, ``scheduled``, ``deferred`` and ``workers`` count the
+	whole bench (``bench_wide_figures``); its ``site`` holds this site's jobs and busy workers.
+	"""
 	waiting = [
 		{**row, "queued": int(row.queued), "processing": int(row.processing)} for row in members_waiting()
 	]
@@ -93,18 +35,7 @@ def all_queue_status() -> dict:
 		"queues": {queue: queue_status(queue) for queue in configured_queues()},
 		"members_waiting": sum(row["queued"] + row["processing"] for row in waiting),
 		"members_waiting_per_tracker": waiting,
+		"site": frappe.local.site,
+		"bench_wide_figures": BENCH_WIDE_FIGURES,
 		"checked_at": now_datetime(),
 	}
-
-
-def utc_now() -> datetime:
-	"""rq stores its times in UTC without a zone: compare them with this."""
-	return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-def _naive(moment):
-	return moment.replace(tzinfo=None) if moment and moment.tzinfo else moment
-
-
-def _age_seconds(moment) -> float | None:
-	return round((utc_now() - _naive(moment)).total_seconds(), 1) if moment else None

@@ -1,6 +1,8 @@
 """Machine and service figures with psutil, Redis and the database; what cannot be read is None.
 
-CPU use needs two samples: the previous one is kept in the cache, so a call never blocks
+CPU use needs two samples. The previous call's sample is kept in the cache, so a call does not
+block; when there is none usable (the first call, or after a long pause) the call takes a second
+sample CPU_SECOND_SAMPLE_SECONDS after the first, so the first page load shows a real figure
 (``psutil.cpu_percent(interval=None)`` would return a meaningless 0.0 on a first call).
 """
 
@@ -14,9 +16,11 @@ from frappe.utils import get_bench_path
 from frappe.utils.background_jobs import get_redis_conn
 from rq import Worker
 
-from verenigingen.core.system_figures import CpuSample, cpu_percent_between
+from verenigingen.core.system_figures import CpuSample, cpu_percent_between, usable_pair
 
 CPU_SAMPLE_KEY = "verenigingen:monitoring:cpu_sample"
+# Without a usable earlier sample, the call waits this long for a second one (first load only).
+CPU_SECOND_SAMPLE_SECONDS = 0.5
 
 
 class ResourceMonitor:
@@ -24,8 +28,10 @@ class ResourceMonitor:
 
 	def collect_system_metrics(self) -> dict:
 		started = time.monotonic()
+		cpu = self.read(self.cpu_figures) or {}
 		figures = {
-			"cpu_percent": self.read(self.cpu_percent),
+			"cpu_percent": cpu.get("percent"),
+			"cpu_window_seconds": cpu.get("window_seconds"),
 			"cpu_count": psutil.cpu_count(),
 			"load_average": self.read(lambda: [round(value, 2) for value in os.getloadavg()]),
 			"memory": self.read(self.memory),
@@ -47,14 +53,26 @@ class ResourceMonitor:
 			return None
 
 	@staticmethod
-	def cpu_percent() -> float | None:
-		"""Busy CPU share since the previous collection (None on the first, or after a long pause)."""
+	def cpu_figures() -> dict:
+		"""Busy CPU share since the previous collection, or over a short second sample when there is no
+		usable previous one; and the seconds it covers."""
+		current = ResourceMonitor.cpu_sample()
+		previous = frappe.cache.get_value(CPU_SAMPLE_KEY)
+		earlier = CpuSample(*previous) if previous else None
+		if not usable_pair(earlier, current):
+			time.sleep(CPU_SECOND_SAMPLE_SECONDS)
+			earlier, current = current, ResourceMonitor.cpu_sample()
+		frappe.cache.set_value(CPU_SAMPLE_KEY, [current.taken_at, current.busy, current.total])
+		return {
+			"percent": cpu_percent_between(earlier, current),
+			"window_seconds": round(current.taken_at - earlier.taken_at, 1),
+		}
+
+	@staticmethod
+	def cpu_sample() -> CpuSample:
 		times = psutil.cpu_times()
 		busy = sum(times) - times.idle - getattr(times, "iowait", 0.0)
-		current = CpuSample(time.time(), busy, sum(times))
-		previous = frappe.cache.get_value(CPU_SAMPLE_KEY)
-		frappe.cache.set_value(CPU_SAMPLE_KEY, [current.taken_at, current.busy, current.total])
-		return cpu_percent_between(CpuSample(*previous) if previous else None, current)
+		return CpuSample(time.time(), busy, sum(times))
 
 	@staticmethod
 	def memory() -> dict:

@@ -21,7 +21,7 @@ from rq.timeouts import TimerDeathPenalty
 from verenigingen.account_creation import REQUEST, batches, retry
 from verenigingen.core.queue_health import StartedJob, stuck_reason
 from verenigingen.monitoring.findings import setting
-from verenigingen.monitoring.queues import _naive, configured_queues, process_alive, utc_now
+from verenigingen.shared.queues import configured_queues, naive, process_alive, utc_now
 
 ACTION = "Verenigingen Monitoring Action"
 DEFAULT_THRESHOLD_MINUTES = 30
@@ -56,7 +56,7 @@ def started_jobs(queue_type: str) -> list[tuple[Job, StartedJob]]:
 		worker = workers.get(job.worker_name)
 		alive = False if worker is None else process_alive(worker.hostname, worker.pid)
 		pairs.append(
-			(job, StartedJob(job.id, queue_type, job.worker_name, _naive(job.last_heartbeat), alive))
+			(job, StartedJob(job.id, queue_type, job.worker_name, naive(job.last_heartbeat), alive))
 		)
 	return pairs
 

@@ -3,9 +3,10 @@
 import frappe
 from frappe.utils import now_datetime
 
+from verenigingen.core.queue_health import STATES
 from verenigingen.monitoring import alerts
 from verenigingen.monitoring.alert_checks import ERROR_WINDOWS, SEPA_AUDIT_LOG, recent, sepa_audit_available
-from verenigingen.monitoring.monitor_page import backlog, with_seen_times
+from verenigingen.monitoring.monitor_page import backlog
 from verenigingen.monitoring.queues import all_queue_status
 from verenigingen.monitoring.resources import ResourceMonitor
 
@@ -19,9 +20,9 @@ def collect() -> dict:
 	return {
 		"system": ResourceMonitor().collect_system_metrics(),
 		"error_rates": error_rates(now),
-		"queues": {"queues": queue_rows(queues), "backlog": backlog(queues)},
+		"queues": {"queues": queue_rows(queues), "backlog": backlog(queues), "site": queues["site"]},
 		"sepa": sepa_compliance(),
-		"alerts": with_seen_times(alerts.active_alerts(ALERT_ROWS)),
+		"alerts": alerts.active_alerts(ALERT_ROWS),
 		"generated_at": now,
 	}
 
@@ -35,11 +36,17 @@ def error_rates(now) -> list[dict]:
 
 
 def queue_rows(queues: dict) -> list[dict]:
-	"""One row per queue: job counts, oldest job age and the workers, without the job details."""
+	"""One row per queue: job counts, oldest job age and the workers, without the job details.
+
+	The counts and workers are the whole bench's (``scope``); ``site`` holds this site's jobs per
+	state and the workers busy with one of them.
+	"""
 	return [
 		{
 			"queue": name,
-			**{state: status[state] for state in ("queued", "started", "failed", "scheduled", "deferred")},
+			"scope": status["scope"],
+			**{state: status[state] for state in STATES},
+			"site": status["site"],
 			"oldest_queued_seconds": status["oldest_queued_seconds"],
 			"workers": len(status["workers"]),
 			"live_workers": len([w for w in status["workers"] if w["alive"] is not False]),

@@ -2,10 +2,9 @@
 
 import frappe
 
-from verenigingen.member_import import DOCTYPE
-from verenigingen.member_import.stored import member_names_for_ids
 from verenigingen.sepa.mandate_run import queue_mandate_run
 from verenigingen.sepa.permissions import may_manage_sepa
+from verenigingen.shared.members import member_names_for_ids
 
 
 def queue_import_mandates(doc, rows: list, failures: dict) -> dict:
@@ -18,7 +17,7 @@ def queue_import_mandates(doc, rows: list, failures: dict) -> dict:
 		return {}
 	frappe.db.savepoint("sepa_mandates")
 	try:
-		return queue_mandate_run(names, source_import=doc.name, source_import_doctype=DOCTYPE)
+		return queue_mandate_run(names, source_import=doc.name, source_import_doctype=doc.doctype)
 	except (frappe.ValidationError, frappe.PermissionError):
 		# Mandates can be queued later from the member list; the import itself stands.
 		frappe.db.rollback(save_point="sepa_mandates")

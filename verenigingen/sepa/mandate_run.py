@@ -15,7 +15,6 @@ from verenigingen.core import bulk_progress
 from verenigingen.core.batching import split_into_batches
 from verenigingen.core.sepa import mandates as rules
 from verenigingen.core.sepa.compliance import FAILED
-from verenigingen.member_import.failures import reason_and_log
 from verenigingen.sepa import MANDATE, MANDATE_CREATION
 from verenigingen.sepa.audit import record_event
 from verenigingen.sepa.mandates import (
@@ -25,6 +24,7 @@ from verenigingen.sepa.mandates import (
 	active_mandates,
 	ensure_mandate,
 )
+from verenigingen.shared.failures import reason_and_log
 
 OPERATION_TYPE = "Mandate Creation"
 BATCH_JOB = "verenigingen.utils.sepa_mandates.process_mandate_batch"

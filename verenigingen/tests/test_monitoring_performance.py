@@ -16,13 +16,14 @@ from verenigingen.utils import bulk_performance_monitor, bulk_retry_processor
 SETTINGS = "Verenigingen Settings"
 
 
-def make_tracker(successful: int, failed: int = 0, minutes: float = 10, finished: bool = True) -> str:
+def make_tracker(successful: int, failed: int = 0, minutes: float = 10, finished: bool = True,
+	operation_type: str = performance.ACCOUNT_CREATION) -> str:
 	"""A bulk run's tracker with these figures, started ``minutes`` ago."""
 	now = now_datetime()
 	doc = frappe.get_doc(
 		{
 			"doctype": TRACKER,
-			"operation_type": "Account Creation",
+			"operation_type": operation_type,
 			"status": "Processing",
 			"requested_by": "Administrator",
 			"total": successful + failed,
@@ -96,6 +97,20 @@ class TestPerformanceAlerts(AlertTestCase):
 			name,
 			lambda: frappe.db.set_single_value(SETTINGS, "min_accounts_per_minute", 5),
 		)
+
+	def test_each_operation_type_is_judged_by_its_own_rate(self):
+		"""100 per minute: fine for an account run (15), slow for a mandate run (300)."""
+		frappe.db.set_single_value(SETTINGS, {"min_accounts_per_minute": 15, "min_mandates_per_minute": 300})
+		accounts = make_tracker(successful=1000, minutes=10)
+		mandates = make_tracker(successful=1000, minutes=10, operation_type=performance.MANDATE_CREATION)
+		check_performance()
+		self.assertEqual(active(performance.RATE_LOW, accounts), [])
+		(alert,) = active(performance.RATE_LOW, mandates)
+		self.assertEqual(frappe.db.get_value(ALERT, alert.name, "message"),
+			f"Mandate run {mandates}: 100.0 mandates per minute (alert below 300.0)")
+		frappe.db.set_single_value(SETTINGS, "min_mandates_per_minute", 50)
+		check_performance()
+		self.assertEqual(active(performance.RATE_LOW, mandates), [])
 
 	def test_healthy_run_raises_nothing(self):
 		name = make_tracker(successful=1000, minutes=10)

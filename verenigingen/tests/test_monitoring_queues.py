@@ -146,3 +146,41 @@ class TestQueueAlerts(BulkTestCase):
 			frappe.set_user("Administrator")
 
 		self.check_twice_then_clear(queue_health.MEMBERS_WAITING, "bulk", cancel)
+
+
+class TestBenchAndSiteFigures(BulkTestCase):
+	"""The bulk queue's registries hold every site's jobs: the status gives the bench's and this site's."""
+
+	def setUp(self):
+		super().setUp()
+		queue = get_queue("bulk")
+		self.registry = FailedJobRegistry(queue=queue)
+		self.jobs = []
+		for site in (frappe.local.site, "another-site.localhost", "another-site.localhost"):
+			job = queue.create_job("frappe.ping", job_id=f"{site}::vt-site-figures-{frappe.generate_hash(length=8)}")
+			job.save()
+			self.registry.add(job, ttl=600, exc_string="failed on purpose")
+			self.jobs.append(job)
+
+	def tearDown(self):
+		for job in self.jobs:
+			self.registry.remove(job, delete_job=True)
+		super().tearDown()
+
+	def test_failed_jobs_of_the_bench_and_of_this_site(self):
+		"""Three failed jobs more for the bench, one of them this site's; the API says which is which."""
+		before = {job.id for job in self.jobs}
+		status = queues.queue_status("bulk")
+		# Read as the status reads it (no rq cleanup); nothing else runs under the tier-2 lock.
+		ids = {job_id.decode() for job_id in self.registry.connection.zrange(self.registry.key, 0, -1)}
+		self.assertLessEqual(before, ids)
+		self.assertEqual(status["scope"], "bench")
+		self.assertEqual(status["failed"], len(ids))
+		own = [job_id for job_id in ids if job_id.startswith(f"{frappe.local.site}::")]
+		self.assertEqual(status["site"]["failed"], len(own))
+		self.assertEqual(status["site"]["name"], frappe.local.site)
+		self.assertGreaterEqual(status["failed"] - status["site"]["failed"], 2)
+		api = bulk_queue_config.get_queue_status()
+		self.assertEqual(api["site"], frappe.local.site)
+		self.assertIn("failed", api["bench_wide_figures"])
+		self.assertEqual(api["queues"]["bulk"]["site"]["failed"], len(own))

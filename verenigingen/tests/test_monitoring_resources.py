@@ -14,7 +14,7 @@ from rq import Worker
 
 from verenigingen.monitoring import ALERT
 from verenigingen.monitoring.metrics import exposition
-from verenigingen.monitoring.resources import CPU_SAMPLE_KEY, ResourceMonitor
+from verenigingen.monitoring.resources import CPU_SAMPLE_KEY, CPU_SECOND_SAMPLE_SECONDS, ResourceMonitor
 from verenigingen.permissions import MONITORING_ROLE
 from verenigingen.tests.factories import make_staff_user, make_user
 from verenigingen.tests.test_member_import_browser import WebServer
@@ -70,16 +70,24 @@ class TestResourceMonitor(FrappeTestCase):
 		self.assertGreater(figures["redis_queue_memory_bytes"], 0)
 		self.assertLess(figures["collection_seconds"], 2)
 
-	def test_cpu_is_unknown_first_then_measured_between_two_collections(self):
+	def test_cpu_is_measured_on_the_first_collection_then_between_collections(self):
+		"""First load: two samples CPU_SECOND_SAMPLE_SECONDS apart; later: since the kept sample."""
 		frappe.cache.delete_value(CPU_SAMPLE_KEY)
 		monitor = ResourceMonitor()
-		self.assertIsNone(monitor.collect_system_metrics()["cpu_percent"])
+		first = monitor.collect_system_metrics()
+		self.assertIsInstance(first["cpu_percent"], float)
+		self.assertTrue(0 <= first["cpu_percent"] <= 100)
+		self.assertGreaterEqual(first["cpu_window_seconds"], round(CPU_SECOND_SAMPLE_SECONDS, 1))
+		kept = frappe.cache.get_value(CPU_SAMPLE_KEY)
 		total = sum(psutil.cpu_times())
 		while sum(psutil.cpu_times()) <= total:  # the kernel's CPU clock moves on, whatever the speed
 			time.sleep(0.01)
-		percent = monitor.collect_system_metrics()["cpu_percent"]
-		self.assertIsInstance(percent, float)
-		self.assertTrue(0 <= percent <= 100)
+		second = monitor.collect_system_metrics()
+		self.assertIsInstance(second["cpu_percent"], float)
+		self.assertTrue(0 <= second["cpu_percent"] <= 100)
+		# Measured from the kept sample, not from a second one of its own.
+		now = frappe.cache.get_value(CPU_SAMPLE_KEY)
+		self.assertEqual(second["cpu_window_seconds"], round(now[0] - kept[0], 1))
 
 	def test_unreadable_figure_is_none_not_zero(self):
 		self.assertIsNone(ResourceMonitor.read(lambda: psutil.Process(2**22 + 1).memory_info()))

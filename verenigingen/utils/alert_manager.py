@@ -11,7 +11,7 @@ from frappe import _
 from verenigingen.monitoring import ALERT, alerts
 from verenigingen.monitoring.alert_checks import AlertManager
 from verenigingen.permissions import ADMIN_ROLES, require_roles, require_staff
-from verenigingen.utils.arguments import parse_int
+from verenigingen.utils.arguments import parse_int, parse_severity
 
 __all__ = [
 	"AlertManager",
@@ -42,13 +42,15 @@ def resolve_alert(name: str) -> dict:
 
 
 @frappe.whitelist()
-def get_active_alerts(limit=None) -> dict:
-	"""Open and Acknowledged alerts, most severe first."""
+def get_active_alerts(limit=None, min_severity: str | None = None) -> dict:
+	"""Open and Acknowledged alerts with first and last seen, most severe first; ``min_severity``
+	(LOW, MEDIUM, HIGH, CRITICAL or Info, Warning, High, Critical, any case) leaves out the less severe."""
 	require_staff()
 	frappe.has_permission(ALERT, "read", throw=True)
 	limit = parse_int(limit, _("Limit")) or DEFAULT_LIMIT
-	rows = alerts.active_alerts(limit)
-	return {"alerts": rows, "count": len(rows)}
+	min_severity = parse_severity(min_severity, _("Minimum Severity"))
+	rows = alerts.active_alerts(limit, min_severity)
+	return {"alerts": rows, "count": len(rows), "min_severity": min_severity}
 
 
 def run_hourly_checks() -> dict:

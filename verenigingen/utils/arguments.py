@@ -5,6 +5,8 @@ import json
 import frappe
 from frappe import _
 
+from verenigingen.core.alert_rules import ACCEPTED_SEVERITIES, normalise_severity
+
 
 def parse_list(value, label: str) -> list[str]:
 	"""A list given as a list, a JSON array string, or a comma separated string."""
@@ -49,3 +51,15 @@ def parse_choice(value, choices: tuple[str, ...], label: str, default: str) -> s
 	if value not in choices:
 		frappe.throw(_("{0} must be one of {1}").format(label, ", ".join(choices)))
 	return value
+
+
+def parse_severity(value, label: str) -> str | None:
+	"""An alert severity in any accepted spelling (LOW, MEDIUM, HIGH, CRITICAL, Info, ...) as stored."""
+	if value in (None, "", "null"):
+		return None
+	try:
+		return normalise_severity(value)
+	except ValueError:
+		frappe.throw(
+			_("{0}: unknown severity {1}; use one of {2} (any case)").format(label, repr(value), ACCEPTED_SEVERITIES)
+		)

@@ -45,12 +45,14 @@
 	function render_queues(queues) {
 		fill_rows(
 			"queue-status",
+			// Whole bench / this site: the queues and workers serve every site of the bench.
 			queues.queues.map((q) => [
 				q.queue,
-				q.queued,
-				q.started,
-				q.failed,
+				`${q.queued} / ${q.site.queued}`,
+				`${q.started} / ${q.site.started}`,
+				`${q.failed} / ${q.site.failed}`,
 				`${q.live_workers} / ${q.workers}`,
+				q.site.busy_workers,
 				known(q.oldest_queued_seconds),
 			])
 		);
@@ -69,7 +71,12 @@
 		render_queues(data.queues);
 		const sepa = data.sepa.counts.map((row) => [row.status || labels.none, row.count]);
 		fill_rows("sepa-compliance", sepa.length ? sepa : [[labels.no_sepa, ""]]);
-		const alerts = data.alerts.map((a) => [a.severity, a.message, a.status, moment(a.last_seen)]);
+		const alerts = data.alerts.map((a) => [
+			labels.severities[a.severity] || a.severity,
+			a.message,
+			labels.statuses[a.status] || a.status,
+			moment(a.last_seen),
+		]);
 		fill_rows("active-alerts", alerts.length ? alerts : [[labels.no_alerts, "", "", ""]]);
 		root.querySelector("#monitoring-updated").textContent = labels.updated.replace(
 			"{0}",

@@ -7,6 +7,7 @@ anyone else logged in gets 403. The page's script reads its figures from ``get_s
 import frappe
 from frappe import _
 
+from verenigingen.core.alert_rules import SEVERITIES
 from verenigingen.monitoring import system_overview
 from verenigingen.permissions import require_admin
 
@@ -25,6 +26,7 @@ def get_context(context):
 	context.title = _("Monitoring Dashboard")
 	context.refresh_seconds = REFRESH_SECONDS
 	context.labels = page_labels()
+	context.site = frappe.local.site
 
 
 @frappe.whitelist()
@@ -46,4 +48,7 @@ def page_labels() -> dict:
 		"backlog": _("Members are waiting and no bulk worker is running"),
 		"updated": _("Updated {0}"),
 		"failed": _("Could not load the figures: {0}"),
+		# Stored values, shown in the user's language (each has its Dutch entry).
+		"severities": {severity: _(severity) for severity in SEVERITIES},
+		"statuses": {status: _(status) for status in ("Open", "Acknowledged")},
 	}

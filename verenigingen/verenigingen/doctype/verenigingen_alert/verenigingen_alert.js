@@ -5,7 +5,7 @@ const ALERT_API = "verenigingen.utils.alert_manager";
 
 frappe.ui.form.on("Verenigingen Alert", {
 	refresh(frm) {
-		const colors = { Info: "blue", Warning: "orange", Critical: "red" };
+		const colors = { Info: "blue", Warning: "yellow", High: "orange", Critical: "red" };
 		const color = frm.doc.status === "Resolved" ? "green" : colors[frm.doc.severity] || "gray";
 		frm.page.set_indicator(__(frm.doc.status), color);
 		// The server checks the role again; the buttons only show where they can work.

@@ -164,29 +164,48 @@ class BulkOperationsMonitor {
 				`${backlog}<p>${__("The bulk queue is not configured")}</p>`
 			);
 		}
+		const site = bulk.site;
 		const workers = bulk.workers.length
 			? bulk.workers
 					.map(
 						(w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.state)}</td>
 						<td>${w.alive === false ? __("gone") : w.alive ? __("alive") : __("unknown")}</td>
-						<td>${esc(w.current_job || "")}</td></tr>`
+						<td>${esc(w.current_job || "")}</td>
+						<td>${w.current_job_site === site.name ? __("this site") : esc(w.current_job_site || "")}</td></tr>`
 					)
 					.join("")
-			: `<tr><td colspan="4">${__("No bulk worker is running")}</td></tr>`;
+			: `<tr><td colspan="5">${__("No bulk worker is running")}</td></tr>`;
+		// Queues and workers serve every site of the bench: the bench's figure, and this site's beside it.
+		const shared = (bench, own) =>
+			`<span data-scope="bench">${esc(bench)}</span> <small class="text-muted">${__(
+				"whole bench"
+			)}</small> · <span data-scope="site">${esc(own)}</span> <small class="text-muted">${__(
+				"this site"
+			)}</small>`;
 		return section(
 			"queue",
 			__("Queue Health"),
 			`${backlog}
+			<p class="text-muted small" data-section="bench-note">${__(
+				"The bulk queue and its workers serve every site of this bench: each count is the whole bench's, with this site's ({0}) beside it.",
+				[esc(site.name)]
+			)}</p>
 			<div class="row mb-2">
-				${figure("bulk-jobs", __("Jobs in the bulk queue"), bulk.queued)}
-				${figure("members-waiting", __("Members waiting"), known(health.members_waiting))}
-				${figure("started-jobs", __("Jobs running"), bulk.started)}
-				${figure("failed-jobs", __("Failed jobs"), bulk.failed)}
+				${figure("bulk-jobs", __("Jobs in the bulk queue"), shared(bulk.queued, site.queued))}
+				${figure("members-waiting", __("Members waiting (this site)"), known(health.members_waiting))}
+				${figure("started-jobs", __("Jobs running"), shared(bulk.started, site.started))}
+				${figure("failed-jobs", __("Failed jobs"), shared(bulk.failed, site.failed))}
 			</div>
-			<table class="table table-sm"><thead><tr><th>${__("Worker")}</th><th>${__("State")}</th>
-				<th>${__("Process")}</th><th>${__(
-				"Current Job"
-			)}</th></tr></thead><tbody>${workers}</tbody></table>`
+			<table class="table table-sm"><thead><tr><th>${__("Worker (whole bench)")}</th><th>${__(
+				"State"
+			)}</th>
+				<th>${__("Process")}</th><th>${__("Current Job")}</th><th>${__(
+				"Site of the Job"
+			)}</th></tr></thead><tbody>${workers}</tbody></table>
+			<p class="small" data-figure="busy-for-site">${__(
+				"Workers busy with this site's jobs: {0} of {1}",
+				[site.busy_workers, bulk.workers.length]
+			)}</p>`
 		);
 	}
 
@@ -286,7 +305,10 @@ class BulkOperationsMonitor {
 			])} · ${__("{0} successful", [run.successful])} · ${__("{0} failed", [run.failed])}
 			· ${__("{0} waiting for retry", [run.waiting_for_retry])}</div>
 			<div class="small text-muted">${__("Rate")}: ${known(run.rate_per_minute || null, (v) =>
-			__("{0} accounts/min", [v])
+			// each operation type in its own unit: a mandate run makes mandates, not accounts
+			run.operation_type === "Mandate Creation"
+				? __("{0} mandates/min", [v])
+				: __("{0} accounts/min", [v])
 		)} · ${__("Expected Finish")}: ${
 			open ? known(run.eta, (v) => frappe.datetime.str_to_user(v)) : "–"
 		}</div>
@@ -439,7 +461,7 @@ const STATUS_COLOURS = {
 	Failed: "red",
 	Cancelled: "gray",
 };
-const SEVERITY_COLOURS = { Info: "blue", Warning: "orange", Critical: "red" };
+const SEVERITY_COLOURS = { Info: "blue", Warning: "yellow", High: "orange", Critical: "red" };
 
 function known(value, format = (v) => v) {
 	return value === null || value === undefined ? __("unknown") : esc(format(value));

@@ -1,0 +1,115 @@
+"""The RQ queues as Frappe names them (bench-prefixed): job counts, oldest job, workers.
+
+Queues, registries and workers belong to the whole bench: every site's jobs are in them and every
+worker serves every site. Each figure is therefore given for the bench, and beside it for this
+site (by the site in the job id, ``<site>::<id>``).
+
+Registries are read with ZRANGE, not rq's ``count``/``get_job_ids``: those run rq's cleanup first,
+and a status read must not move jobs. Only ``monitoring.stuck_jobs.clear_stuck_jobs`` moves jobs.
+"""
+
+import os
+import socket
+from datetime import datetime, timezone
+
+import frappe
+import psutil
+from frappe.utils.background_jobs import generate_qname, get_queue, get_queues_timeout
+from redis.exceptions import RedisError
+from rq import Worker
+from rq.job import Job
+from rq.registry import DeferredJobRegistry, FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+
+from verenigingen.core.queue_health import job_site, oldest_age_seconds, site_figures
+
+QUEUES = ("bulk", "long", "default", "short")
+# The oldest queued job is looked for among the first jobs of the list (at_front jobs jump ahead).
+OLDEST_SAMPLE = 20
+REGISTRIES = {
+	"started": StartedJobRegistry,
+	"failed": FailedJobRegistry,
+	"scheduled": ScheduledJobRegistry,
+	"deferred": DeferredJobRegistry,
+}
+BENCH = "bench"
+
+
+def configured_queues() -> list[str]:
+	"""The queues of ``QUEUES`` this bench has (``bulk`` only once common_site_config declares it)."""
+	known = get_queues_timeout()
+	return [queue for queue in QUEUES if queue in known]
+
+
+def count_workers(queue_type: str) -> int | None:
+	"""Workers registered for the queue (whole bench); None when Redis or the queue cannot be read."""
+	try:
+		return len(Worker.all(queue=get_queue(queue_type)))
+	except (RedisError, frappe.ValidationError):
+		return None
+
+
+def queue_status(queue_type: str) -> dict:
+	"""Counts per state (whole bench, and this site's under ``site``), the oldest queued job's age
+	and the workers of one queue."""
+	queue = get_queue(queue_type)
+	connection = queue.connection
+	ids = {"queued": [job_id.decode() for job_id in connection.lrange(queue.key, 0, -1)]}
+	for state, registry in REGISTRIES.items():
+		ids[state] = [job_id.decode() for job_id in connection.zrange(registry(queue=queue).key, 0, -1)]
+	first_jobs = Job.fetch_many(ids["queued"][:OLDEST_SAMPLE], connection=connection)
+	workers = [worker_info(worker) for worker in Worker.all(queue=queue)]
+	return {
+		"queue": queue_type,
+		"rq_name": generate_qname(queue_type),
+		"scope": BENCH,
+		**{state: len(job_ids) for state, job_ids in ids.items()},
+		"site": {
+			"name": frappe.local.site,
+			**site_figures(ids, [worker["current_job"] for worker in workers], frappe.local.site),
+		},
+		"oldest_queued_seconds": oldest_age_seconds(
+			[naive(job.enqueued_at) for job in first_jobs if job], utc_now()
+		),
+		"workers": workers,
+	}
+
+
+def worker_info(worker: Worker) -> dict:
+	"""What Redis knows about a worker, and whether its process is alive (when it runs here)."""
+	current_job = worker.get_current_job_id()
+	return {
+		"name": worker.name,
+		"pid": worker.pid,
+		"hostname": worker.hostname,
+		"state": worker.get_state(),
+		"current_job": current_job,
+		"current_job_site": job_site(current_job),
+		"last_heartbeat_utc": naive(worker.last_heartbeat),
+		"heartbeat_age_seconds": age_seconds(worker.last_heartbeat),
+		"alive": process_alive(worker.hostname, worker.pid),
+	}
+
+
+def process_alive(hostname: str | None, pid: int | None) -> bool | None:
+	"""True/False for a process on this host; None when it runs elsewhere (cannot be told)."""
+	if not pid or hostname != socket.gethostname():
+		return None
+	if pid == os.getpid():
+		return True
+	try:
+		return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+	except psutil.NoSuchProcess:
+		return False
+
+
+def utc_now() -> datetime:
+	"""rq stores its times in UTC without a zone: compare them with this."""
+	return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def naive(moment):
+	return moment.replace(tzinfo=None) if moment and moment.tzinfo else moment
+
+
+def age_seconds(moment) -> float | None:
+	return round((utc_now() - naive(moment)).total_seconds(), 1) if moment else None
