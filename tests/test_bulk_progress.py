@@ -11,9 +11,11 @@ from verenigingen.core.bulk_progress import (
 	COMPLETED,
 	COMPLETED_WITH_ERRORS,
 	FAILED,
+	PAUSED,
 	PROCESSING,
 	QUEUED,
 	RequestCounts,
+	active_seconds,
 	derive_status,
 	estimate_finish,
 	rate_per_minute,
@@ -43,6 +45,23 @@ def test_derive_status(counts, cancel, status):
 	assert derive_status(counts, cancel) == status
 
 
+@pytest.mark.parametrize(
+	"counts, cancel, status",
+	[
+		(RequestCounts(total=10), False, PAUSED),
+		(RequestCounts(total=10, successful=4), False, PAUSED),
+		(RequestCounts(total=10, successful=7, waiting_for_retry=3), False, PAUSED),
+		(RequestCounts(total=10, successful=10), False, COMPLETED),
+		(RequestCounts(total=10, successful=9, failed=1), False, COMPLETED_WITH_ERRORS),
+		(RequestCounts(total=10, successful=3, cancelled=7), True, CANCELLED),
+		(RequestCounts(total=10, successful=3, cancelled=6), True, PROCESSING),
+	],
+)
+def test_derive_status_of_a_paused_run(counts, cancel, status):
+	"""A paused run with work left says Paused; a finished one is finished; a cancel outranks a pause."""
+	assert derive_status(counts, cancel, paused=True) == status
+
+
 def test_processed_and_open():
 	"""Waiting-for-retry requests are open, not processed."""
 	counts = RequestCounts(total=10, successful=5, failed=1, waiting_for_retry=2, cancelled=1)
@@ -55,6 +74,20 @@ def test_rate_per_minute():
 	assert rate_per_minute(0, NOW - timedelta(minutes=2), NOW) is None
 	assert rate_per_minute(5, None, NOW) is None
 	assert rate_per_minute(5, NOW, NOW) is None
+
+
+def test_rate_leaves_out_time_spent_paused():
+	"""Ten minutes of a twelve-minute run were a pause: the rate counts the two minutes worked."""
+	assert rate_per_minute(120, NOW - timedelta(minutes=12), NOW, paused_seconds=600) == 60.0
+	assert rate_per_minute(120, NOW - timedelta(minutes=2), NOW, paused_seconds=120) is None
+
+
+def test_active_seconds_stop_at_a_pause_still_on():
+	"""A run paused a minute after its start has worked a minute, however long the pause lasts."""
+	start = NOW - timedelta(hours=1)
+	assert active_seconds(start, NOW, 0, paused_at=start + timedelta(minutes=1)) == 60
+	assert active_seconds(start, NOW, 600) == 3000
+	assert active_seconds(start, NOW, 600, paused_at=NOW + timedelta(minutes=5)) == 3000
 
 
 def test_estimate_finish():

@@ -67,6 +67,14 @@ def test_each_threshold(figures, expected):
 	assert [f.alert_type for f in judge_run(figures, Thresholds(), NOW)] == expected
 
 
+def test_a_paused_run_is_neither_slow_nor_stuck():
+	"""Paused for a day with a low rate: only its success rate is judged."""
+	paused = RunFigures("T", "Paused", 9000, 200, 100, 100, NOW - timedelta(hours=24), None)
+	assert [f.alert_type for f in judge_run(paused, Thresholds(), NOW)] == [SUCCESS_RATE_LOW]
+	running = RunFigures("T", "Processing", 9000, 200, 200, 0, NOW - timedelta(hours=24), None)
+	assert [f.alert_type for f in judge_run(running, Thresholds(), NOW)] == [COMPLETION_SLOW, RATE_LOW]
+
+
 def test_thresholds_can_be_switched_off():
 	assert judge_run(run(successful=1, failed=99, minutes=600), Thresholds(None, None, None), NOW) == []
 

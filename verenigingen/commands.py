@@ -56,4 +56,59 @@ def import_mijnrood(context, path, validate_only=False, create_accounts=None, se
 	sys.exit(code)
 
 
-commands = [setup_bulk_queue, import_mijnrood]
+@click.command("verenigingen-run")
+@click.argument("action", type=click.Choice(["pause", "resume"]))
+@click.argument("tracker")
+@pass_context
+def run_control(context, action, tracker):
+	"""Pause or resume a bulk account run (its Bulk Operation Tracker), e.g. verenigingen-run pause BOT-00001."""
+	import frappe
+
+	from verenigingen.utils import account_creation_manager as api
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	code = 0
+	try:
+		method = api.pause_bulk_operation if action == "pause" else api.resume_bulk_operation
+		try:
+			result = method(tracker)
+			# The command's own transaction; a resume's batch jobs are enqueued after this commit.
+			frappe.db.commit()
+			click.echo(result["message"])
+		except (frappe.ValidationError, frappe.PermissionError) as exc:
+			frappe.db.rollback()
+			click.secho(str(exc), fg="red", err=True)
+			code = 1
+	finally:
+		frappe.destroy()
+	sys.exit(code)
+
+
+@click.command("verenigingen-status")
+@click.option("--json", "as_json", is_flag=True, default=False, help="Print the status as JSON (schema 1)")
+@click.option("--lang", default=None, help="Language of the text (default: the site's, from System Settings)")
+@pass_context
+def verenigingen_status(context, as_json=False, lang=None):
+	"""Runs, queues and workers, open alerts and the last import; exit code 0 when nothing needs an operator.
+
+	Exit codes add up: 4 members wait and no bulk worker runs, 8 a Critical alert is open, 16 the
+	queues could not be read (docs/monitoring/OPERATIONS_MANUAL.md).
+	"""
+	import frappe
+
+	from verenigingen.monitoring.operator_status import collect_status
+	from verenigingen.monitoring.status_text import render_text, status_json
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		frappe.local.lang = lang or frappe.db.get_single_value("System Settings", "language") or "en"
+		status = collect_status()
+		click.echo(status_json(status) if as_json else render_text(status))
+	finally:
+		frappe.destroy()
+	sys.exit(status["exit_code"])
+
+
+commands = [setup_bulk_queue, import_mijnrood, run_control]

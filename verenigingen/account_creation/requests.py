@@ -6,6 +6,7 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import OPEN_STATUSES, REQUEST
 from verenigingen.account_creation.role_policy import assert_grantable
+from verenigingen.core import run_plan
 
 LOOKUP_CHUNK = 1000
 INSERT_CHUNK = 500
@@ -35,6 +36,13 @@ def open_requests_for(member_names: list[str]) -> dict[str, str]:
 
 def check_members(member_names: list[str]) -> tuple[list[dict], dict[str, str]]:
 	"""Split members into eligible rows and ``{member: reason}`` refusals (no get_doc per member)."""
+	eligible, refused, members, open_requests = classify_members(member_names)
+	errors = {name: refusal_text(code, name, members.get(name), open_requests.get(name)) for name, code in refused.items()}
+	return eligible, errors
+
+
+def classify_members(member_names: list[str]) -> tuple[list[dict], dict[str, str], dict, dict[str, str]]:
+	"""Eligible member rows, ``{member: refusal code}`` (core.run_plan), the rows read and open requests."""
 	unique_names = list(dict.fromkeys(member_names))
 	members = {}
 	for chunk in _chunks(unique_names, LOOKUP_CHUNK):
@@ -44,29 +52,29 @@ def check_members(member_names: list[str]) -> tuple[list[dict], dict[str, str]]:
 		):
 			members[row.name] = row
 	open_requests = open_requests_for(list(members))
-	eligible, errors = [], {}
+	eligible, refused = [], {}
 	for name in unique_names:
-		member = members.get(name)
-		reason = _refusal(name, member, open_requests.get(name))
-		if reason:
-			errors[name] = reason
+		member = members.get(name) or {}
+		code = run_plan.refusal(name in members, member.get("email"), member.get("user"), member.get("status"),
+			open_requests.get(name))
+		if code:
+			refused[name] = code
 		else:
 			eligible.append(member)
-	return eligible, errors
+	return eligible, refused, members, open_requests
 
 
-def _refusal(name: str, member, open_request: str | None) -> str | None:
-	if not member:
+def refusal_text(code: str, name: str, member, open_request: str | None) -> str:
+	"""The refusal as the user reads it."""
+	if code == run_plan.NOT_FOUND:
 		return _("Member {0} not found or not permitted").format(name)
-	if not member.email:
+	if code == run_plan.NO_EMAIL:
 		return _("Member {0} has no email address").format(name)
-	if member.user:
+	if code == run_plan.HAS_USER:
 		return _("Member {0} already has user {1}").format(name, member.user)
-	if member.status != "Active":
+	if code == run_plan.NOT_ACTIVE:
 		return _("Member {0} is {1}, not Active").format(name, _(member.status))
-	if open_request:
-		return _("Member {0} already has an open request {1}").format(name, open_request)
-	return None
+	return _("Member {0} already has an open request {1}").format(name, open_request)
 
 
 def create_request(member_name: str, roles: list[str], role_profile: str | None, priority: str,

@@ -8,7 +8,7 @@ from frappe.utils import now_datetime
 from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.account_creation.batches import enqueue_batch, enqueue_request, requeue_open_requests
 from verenigingen.account_creation.jobs import trackers_with_running_jobs, trackers_with_waiting_jobs
-from verenigingen.account_creation.tracker import refresh_tracker
+from verenigingen.account_creation.tracker import paused_trackers, refresh_tracker
 
 DUE_LIMIT = 2000
 # A run none of whose jobs is queued or running (Redis lost them, or their workers died) is
@@ -18,13 +18,15 @@ LOST_JOB_GRACE_SECONDS = 90
 
 
 def select_due_requests(now=None, limit: int = DUE_LIMIT) -> list[dict]:
-	"""Failed requests whose transient retry time has come."""
-	return frappe.get_all(
-		REQUEST,
-		filters={"status": "Failed", "next_retry_at": ("<=", now or now_datetime())},
-		fields=["name", "tracker", "batch_number", "attempt_count", "priority"],
-		order_by="next_retry_at asc",
-		limit_page_length=limit,
+	"""Failed requests whose transient retry time has come; a paused run's wait for its resume."""
+	return frappe.db.sql(
+		"""select r.name, r.tracker, r.batch_number, r.attempt_count, r.priority
+		from `tabAccount Creation Request` r
+		left join `tabBulk Operation Tracker` t on t.name = r.tracker
+		where r.status = 'Failed' and r.next_retry_at <= %(now)s and coalesce(t.paused, 0) = 0
+		order by r.next_retry_at asc limit %(limit)s""",
+		{"now": now or now_datetime(), "limit": limit},
+		as_dict=True,
 	)
 
 
@@ -78,7 +80,8 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 	claim only takes Queued requests, so nothing is processed twice. After a short grace,
 	Processing requests of runs with no job running on a live worker, and Queued requests of
 	runs with no job running or waiting (a flushed or restarted Redis, killed workers), are
-	recovered; any other only after ``stuck_after_minutes``.
+	recovered; any other only after ``stuck_after_minutes``. A paused run's Queued requests wait
+	for its resume on purpose: its requests left Processing go back to Queued, none is enqueued.
 	"""
 	if stuck_after_minutes < 0:
 		raise ValueError("stuck_after_minutes must not be negative")
@@ -99,7 +102,7 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 		)
 	live = running | trackers_with_waiting_jobs()
 	orphaned = set(stale_queued_trackers(cutoff)) | (set(stale_queued_trackers(lost_cutoff)) - live)
-	trackers = {row.tracker for row in stuck if row.tracker} | orphaned
+	trackers = ({row.tracker for row in stuck if row.tracker} | orphaned) - paused_trackers()
 	for tracker_name in trackers:
 		generation = int(now_datetime().timestamp())
 		requeue_open_requests(tracker_name, generation)
@@ -137,8 +140,11 @@ def retry_tracker_failures(tracker_name: str) -> int:
 	)
 	retried = [row for row in failed if requeue(row.name, only_due=False)]
 	enqueue_retries(retried)
-	if retried:
-		frappe.db.set_value(TRACKER, tracker_name, {"status": "Processing"}, update_modified=False)
+	if retried:  # a paused run stays Paused: its retried requests wait for the resume
+		frappe.db.sql(
+			"update `tabBulk Operation Tracker` set status = 'Processing' where name = %(name)s and paused = 0",
+			{"name": tracker_name},
+		)
 	return len(retried)
 
 

@@ -60,8 +60,9 @@ def refresh_tracker(tracker_name: str, unless_refreshed_within: float | None = N
 	now = now_datetime()
 	# Lock the tracker row so two workers finishing at once write in turn.
 	current = frappe.db.get_value(
-		TRACKER, tracker_name, ["status", "started_at", "finished_at", "cancel_requested", "modified"], as_dict=True,
-		for_update=True,
+		TRACKER, tracker_name,
+		["status", "started_at", "finished_at", "cancel_requested", "paused", "paused_at", "paused_seconds", "modified"],
+		as_dict=True, for_update=True,
 	)
 	if not current:
 		return {}
@@ -69,17 +70,23 @@ def refresh_tracker(tracker_name: str, unless_refreshed_within: float | None = N
 		frappe.db.commit()  # release the row lock at once
 		return {}
 	counts = read_counts(tracker_name)
-	status = bulk_progress.derive_status(counts, bool(current.cancel_requested))
+	paused = bool(current.paused)
+	status = bulk_progress.derive_status(counts, bool(current.cancel_requested), paused)
 	values = _count_values(tracker_name, counts)
 	if current.finished_at:
 		# A finished tracker keeps its frozen figures; a retry clears finished_at first.
 		values = {"error_summary": values["error_summary"]}
 	else:
 		started_at = current.started_at or (now if counts.processed or status == bulk_progress.PROCESSING else None)
-		rate = bulk_progress.rate_per_minute(counts.processed, started_at, now)
+		# While paused the rate stays as it was at the pause; earlier pauses do not count as work.
+		until = current.paused_at if paused and current.paused_at else now
+		rate = bulk_progress.rate_per_minute(counts.processed, started_at, until, current.paused_seconds or 0)
 		values.update(status=status, started_at=started_at, rate_per_minute=rate or 0)
 		if status in bulk_progress.FINISHED_STATUSES:
-			values.update(finished_at=now, eta=None)
+			# The member in hand at a pause may have been the last one: the run is simply done.
+			values.update(finished_at=now, eta=None, paused=0, paused_at=None)
+		elif paused:
+			values["eta"] = None
 		else:
 			values["eta"] = bulk_progress.estimate_finish(counts.open, rate, now)
 	frappe.db.set_value(TRACKER, tracker_name, values, update_modified=True)
@@ -136,5 +143,26 @@ def publish_progress(tracker_name: str) -> None:
 	)
 
 
-def is_cancel_requested(tracker_name: str) -> bool:
-	return bool(frappe.db.get_value(TRACKER, tracker_name, "cancel_requested"))
+def is_halted(tracker_name: str) -> bool:
+	"""True once the run was cancelled or paused: its batch jobs start no further member."""
+	row = frappe.db.get_value(TRACKER, tracker_name, ["cancel_requested", "paused"], as_dict=True)
+	return bool(row and (row.cancel_requested or row.paused))
+
+
+def paused_trackers() -> set[str]:
+	"""Runs an operator paused: recovery and the retry scheduler leave their requests alone."""
+	return set(frappe.get_all(TRACKER, filters={"paused": 1}, pluck="name"))
+
+
+def members_waiting() -> list[dict]:
+	"""Requests Queued or Processing per tracker (None: single requests), from the status index.
+
+	A paused run's members wait for an operator, not for a worker: they are left out.
+	"""
+	return frappe.db.sql(
+		"""select r.tracker, sum(r.status = 'Queued') as queued, sum(r.status = 'Processing') as processing
+		from `tabAccount Creation Request` r left join `tabBulk Operation Tracker` t on t.name = r.tracker
+		where r.status in ('Queued', 'Processing') and coalesce(t.paused, 0) = 0
+		group by r.tracker order by r.tracker""",
+		as_dict=True,
+	)

@@ -9,6 +9,8 @@ COMPLETED = "Completed"
 COMPLETED_WITH_ERRORS = "Completed with Errors"
 FAILED = "Failed"
 CANCELLED = "Cancelled"
+# An operator stopped the run between members; it goes on where it stopped once resumed.
+PAUSED = "Paused"
 FINISHED_STATUSES = frozenset({COMPLETED, COMPLETED_WITH_ERRORS, FAILED, CANCELLED})
 
 
@@ -32,11 +34,13 @@ class RequestCounts:
 		return max(self.total - self.processed, 0)
 
 
-def derive_status(counts: RequestCounts, cancel_requested: bool = False) -> str:
-	"""The tracker status that the counts imply."""
+def derive_status(counts: RequestCounts, cancel_requested: bool = False, paused: bool = False) -> str:
+	"""The tracker status that the counts imply; a cancel outranks a pause, a finished run is finished."""
 	if counts.open:
 		if cancel_requested:
 			return CANCELLED if counts.open == counts.waiting_for_retry else PROCESSING
+		if paused:
+			return PAUSED
 		return PROCESSING if counts.processed or counts.waiting_for_retry else QUEUED
 	if cancel_requested and counts.cancelled:
 		return CANCELLED
@@ -47,12 +51,20 @@ def derive_status(counts: RequestCounts, cancel_requested: bool = False) -> str:
 	return COMPLETED_WITH_ERRORS if counts.total else COMPLETED
 
 
-def rate_per_minute(done: int, started_at: datetime | None, now: datetime) -> float | None:
-	"""Finished requests per minute since the start; None when it cannot be known yet."""
+def rate_per_minute(done: int, started_at: datetime | None, now: datetime, paused_seconds: float = 0) -> float | None:
+	"""Finished requests per minute since the start, time spent paused left out; None when unknown yet."""
 	if not started_at or done <= 0:
 		return None
-	seconds = (now - started_at).total_seconds()
+	seconds = active_seconds(started_at, now, paused_seconds)
 	return None if seconds <= 0 else round(done * 60 / seconds, 1)
+
+
+def active_seconds(started_at: datetime, end: datetime, paused_seconds: float = 0,
+	paused_at: datetime | None = None) -> float:
+	"""Seconds a run worked between its start and ``end``: earlier pauses and a pause still on left out."""
+	if paused_at and paused_at < end:
+		end = paused_at
+	return (end - started_at).total_seconds() - (paused_seconds or 0)
 
 
 def estimate_finish(remaining: int, rate: float | None, now: datetime) -> datetime | None:

@@ -7,6 +7,7 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime
 
+from verenigingen.core.bulk_progress import PAUSED
 from verenigingen.core.queue_health import CRITICAL, WARNING, Finding
 
 # The Bulk Operation Tracker's operation types: each is judged by its own thresholds.
@@ -92,6 +93,8 @@ def judge_run(run: RunFigures, thresholds: Thresholds, now: datetime) -> list[Fi
 				{"success_rate": rate_ok, "limit": thresholds.success_rate_percent, "failed": run.failed},
 			)
 		)
+	if run.status == PAUSED:
+		return findings  # an operator paused it: its time standing still is neither slow nor stuck
 	minutes = duration_minutes(run, now)
 	if (
 		thresholds.max_completion_hours

@@ -14,7 +14,9 @@ from verenigingen.core import import_status
 from verenigingen.core.mijnrood import MijnroodFileError
 from verenigingen.core.mijnrood.everything import read_everything_directory
 from verenigingen.core.mijnrood.parse import display_name
+from verenigingen.core.run_plan import NO_WORKER
 from verenigingen.member_import import DOCTYPE
+from verenigingen.member_import.accounts import plan_accounts
 from verenigingen.member_import.importer import run_import
 from verenigingen.member_import.messages import message_text
 from verenigingen.member_import.runs import begin_run
@@ -41,6 +43,8 @@ def import_from_path(
 		click.secho(doc.failure_message, fg="red", err=True)
 		return EXIT_UNREADABLE
 	echo_validation(doc)
+	if doc.create_user_accounts:
+		echo_account_plan(plan_accounts(doc))
 	if validate_only:
 		return EXIT_OK
 	return run_with_progress_bar(name)
@@ -129,6 +133,15 @@ def echo_validation(doc) -> None:
 		click.echo(f"  row {row['row']} (Lidnr {row['lidnr'] or '-'}): {'; '.join(row['reasons'])}")
 	if doc.error_count + doc.skipped_count > len(problems):
 		click.echo(f"  ... see {DOCTYPE} {doc.name} in Desk, or its Download Errors, for all rows")
+
+
+def echo_account_plan(plan: dict) -> None:
+	"""The account run the import starts at its end, with its warnings first."""
+	click.echo("User accounts after the import:")
+	for code, text in zip(plan["warnings"], plan["warning_messages"]):
+		click.secho("  " + text, fg="red" if code == NO_WORKER else "yellow")
+	for line in plan["summary"]:
+		click.echo("  " + line)
 
 
 def echo_import(doc, seconds: float) -> None:

@@ -130,6 +130,7 @@ def last_operations() -> list[dict]:
 			"name",
 			"operation_type",
 			"status",
+			"paused",
 			"total",
 			"processed",
 			"successful",

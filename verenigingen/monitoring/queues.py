@@ -5,21 +5,12 @@ site's beside them, ``verenigingen.shared.queues``) and the members waiting for 
 import frappe
 from frappe.utils import now_datetime
 
+from verenigingen.account_creation.tracker import members_waiting
 from verenigingen.shared.queues import configured_queues, count_workers, queue_status
 
 __all__ = ["all_queue_status", "configured_queues", "count_workers", "members_waiting", "queue_status"]
 # Figures of each queue that count every site of the bench (``site`` holds this site's share).
 BENCH_WIDE_FIGURES = ("queued", "started", "failed", "scheduled", "deferred", "workers")
-
-
-def members_waiting() -> list[dict]:
-	"""Requests Queued or Processing per tracker (None: single requests), from the status index."""
-	return frappe.db.sql(
-		"""select tracker, sum(status = 'Queued') as queued, sum(status = 'Processing') as processing
-		from `tabAccount Creation Request` where status in ('Queued', 'Processing')
-		group by tracker order by tracker""",
-		as_dict=True,
-	)
 
 
 def all_queue_status() -> dict:

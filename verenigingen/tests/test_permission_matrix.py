@@ -47,6 +47,9 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.account_creation_manager.retry_failed_request": STAFF,
 	"verenigingen.utils.account_creation_manager.cancel_request": STAFF,
 	"verenigingen.utils.account_creation_manager.cancel_bulk_operation": STAFF,
+	# pause and resume: who may cancel a run (require_run_control), issue 17
+	"verenigingen.utils.account_creation_manager.pause_bulk_operation": STAFF,
+	"verenigingen.utils.account_creation_manager.resume_bulk_operation": STAFF,
 	"verenigingen.utils.bulk_retry_processor.manual_retry_failed_requests": STAFF,
 	"verenigingen.utils.bulk_retry_processor.get_retry_queue_status": STAFF,
 	"verenigingen.utils.bulk_retry_processor.clear_retry_queue": STAFF,
@@ -56,6 +59,7 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.mijnrood_import.download_errors": STAFF,
 	"verenigingen.utils.mijnrood_import.get_import_progress": STAFF,
 	"verenigingen.utils.mijnrood_import.get_import_defaults": STAFF,
+	"verenigingen.utils.mijnrood_import.get_account_plan": STAFF,
 	# Monitoring
 	"verenigingen.utils.health.check": EVERYONE,  # details only for staff
 	"verenigingen.utils.health.metrics": frozenset({SYSTEM_MANAGER}),  # and Verenigingen Monitoring

@@ -14,9 +14,11 @@ from verenigingen.account_creation import (
 	requests,
 	retry,
 	role_policy,
+	run_control,
 	tracker,
 	welcome_emails,
 )
+from verenigingen.account_creation import plan as run_plan
 from verenigingen.account_creation.pipeline import AccountCreationManager
 from verenigingen.core.batching import split_into_batches
 from verenigingen.permissions import require_run_control, require_staff
@@ -32,6 +34,8 @@ __all__ = [
 	"retry_failed_request",
 	"cancel_request",
 	"cancel_bulk_operation",
+	"pause_bulk_operation",
+	"resume_bulk_operation",
 ]
 PRIORITIES = ("High", "Normal", "Low")
 
@@ -58,8 +62,12 @@ def queue_account_creation_for_member(member_name: str, roles=None, role_profile
 @frappe.whitelist()
 def queue_bulk_account_creation_for_members(member_names, roles=None, role_profile: str | None = None,
 	batch_size=None, priority: str = "Low", source_import: str | None = None, send_welcome_emails=None,
-	source_import_doctype: str | None = None) -> dict:
-	"""Validate members, create their requests and a tracker, and enqueue batches on `bulk`."""
+	source_import_doctype: str | None = None, dry_run=None, plan=None) -> dict:
+	"""Validate members, create their requests and a tracker, and enqueue batches on `bulk`.
+
+	With ``dry_run`` or ``plan`` (true, "1", "true") nothing is created: the answer is the plan
+	(requests, refusals per reason, batches, live bulk workers, expected duration, the queue).
+	"""
 	require_staff()
 	frappe.has_permission(REQUEST, "create", throw=True)
 	frappe.has_permission(TRACKER, "read", throw=True)
@@ -73,6 +81,8 @@ def queue_bulk_account_creation_for_members(member_names, roles=None, role_profi
 	if not roles and not role_profile:
 		roles, role_profile = _default_roles()
 	role_policy.assert_grantable(roles, role_profile, frappe.session.user)
+	if parse_bool(dry_run) or parse_bool(plan):
+		return {"dry_run": True, **run_plan.plan_for_members(member_names, batch_size)}
 
 	eligible, errors = requests.check_members(member_names)
 	summary = {"tracker": None, "requested": len(member_names), "queued": len(eligible),
@@ -163,6 +173,22 @@ def cancel_bulk_operation(tracker_name: str) -> dict:
 		{"tracker": tracker_name},
 	)
 	return tracker.refresh_tracker(tracker_name)
+
+
+@frappe.whitelist(methods=["POST"])
+def pause_bulk_operation(tracker_name: str) -> dict:
+	"""Pause a bulk account run: the member in hand finishes, no other starts until it is resumed."""
+	require_run_control()
+	frappe.has_permission(TRACKER, "write", tracker_name, throw=True)
+	return run_control.pause_run(tracker_name)
+
+
+@frappe.whitelist(methods=["POST"])
+def resume_bulk_operation(tracker_name: str) -> dict:
+	"""Go on with a paused bulk account run where it stopped."""
+	require_run_control()
+	frappe.has_permission(TRACKER, "write", tracker_name, throw=True)
+	return run_control.resume_run(tracker_name)
 
 
 def send_welcome_email_wave() -> int:

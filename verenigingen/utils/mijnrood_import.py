@@ -9,6 +9,7 @@ import frappe
 from verenigingen.core import import_status
 from verenigingen.core.mijnrood import MijnroodFileError
 from verenigingen.member_import import DOCTYPE, runs
+from verenigingen.member_import.accounts import plan_accounts
 from verenigingen.member_import.importer import run_import
 from verenigingen.member_import.messages import message_text
 from verenigingen.member_import.report import error_report
@@ -91,6 +92,17 @@ def get_import_progress(import_name: str) -> dict:
 			"Bulk Operation Tracker", tracker, TRACKER_FIELDS, as_dict=True
 		)
 	return progress
+
+
+@frappe.whitelist()
+def get_account_plan(import_name: str) -> dict:
+	"""The account run Start Import would begin: requests, refusals, batches, workers, expected duration."""
+	_check(import_name, "read")
+	frappe.has_permission("Account Creation Request", "create", throw=True)
+	try:
+		return plan_accounts(frappe.get_doc(DOCTYPE, import_name))
+	except MijnroodFileError as exc:
+		frappe.throw(message_text(exc.message))
 
 
 @frappe.whitelist()

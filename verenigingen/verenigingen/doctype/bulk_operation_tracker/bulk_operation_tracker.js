@@ -3,7 +3,8 @@
 
 const ACR_API = "verenigingen.utils.account_creation_manager";
 const RETRY_API = "verenigingen.utils.bulk_retry_processor";
-const RUNNING = ["Queued", "Processing"];
+const RUNNING = ["Queued", "Processing", "Paused"];
+const PAUSABLE = ["Account Creation"];
 
 frappe.ui.form.on("Bulk Operation Tracker", {
 	onload(frm) {
@@ -14,7 +15,7 @@ frappe.ui.form.on("Bulk Operation Tracker", {
 	},
 	refresh(frm) {
 		const colors = {
-			Queued: "blue", Processing: "orange", Completed: "green",
+			Queued: "blue", Processing: "orange", Paused: "yellow", Completed: "green",
 			"Completed with Errors": "orange", Failed: "red", Cancelled: "gray",
 		};
 		frm.page.set_indicator(__(frm.doc.status), colors[frm.doc.status] || "gray");
@@ -31,6 +32,24 @@ frappe.ui.form.on("Bulk Operation Tracker", {
 				frappe.confirm(__("Stop this run? Requests not yet started will be cancelled."), () =>
 					frappe.call({ method: `${ACR_API}.cancel_bulk_operation`, args: { tracker_name: frm.doc.name } })
 						.then(() => frm.reload_doc())
+				)
+			);
+		}
+		if (RUNNING.includes(frm.doc.status) && !frm.doc.cancel_requested && PAUSABLE.includes(frm.doc.operation_type)) {
+			const pause = !frm.doc.paused;
+			frm.add_custom_button(pause ? __("Pause") : __("Resume"), () =>
+				frappe.confirm(
+					pause
+						? __("Pause this run? The member in hand finishes; no other starts until you resume it.")
+						: __("Resume this run where it stopped?"),
+					() =>
+						frappe.call({
+							method: `${ACR_API}.${pause ? "pause_bulk_operation" : "resume_bulk_operation"}`,
+							args: { tracker_name: frm.doc.name },
+						}).then((r) => {
+							frappe.show_alert({ message: r.message.message, indicator: "green" }, 10);
+							frm.reload_doc();
+						})
 				)
 			);
 		}

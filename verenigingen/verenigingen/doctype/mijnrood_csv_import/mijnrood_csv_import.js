@@ -58,7 +58,7 @@ const mijnrood_import = {
 		if (["Draft", "Validated", "Failed"].includes(status) || (IMPORT_RUNNING.includes(status) && stale)) {
 			const resume = stale || (status === "Failed" && frm.doc.rows_done);
 			const label = resume ? __("Resume Import") : __("Start Import");
-			frm.add_custom_button(label, () => mijnrood_import.call(frm, "start_import"));
+			frm.add_custom_button(label, () => mijnrood_import.start(frm));
 			if (status === "Validated") frm.change_custom_button_type(label, null, "primary");
 		}
 		if (frm.doc.error_count || frm.doc.skipped_count) {
@@ -72,6 +72,16 @@ const mijnrood_import = {
 				frappe.set_route("Form", "Bulk Operation Tracker", frm.doc.bulk_operation_tracker)
 			);
 		}
+	},
+
+	start(frm) {
+		if (!frm.doc.create_user_accounts) return mijnrood_import.call(frm, "start_import");
+		// The account run the import starts at its end: shown before the user confirms.
+		frappe.call({ method: `${IMPORT_API}.get_account_plan`, args: { import_name: frm.doc.name }, freeze: true })
+			.then((r) => frappe.confirm(
+				`<p>${__("User accounts after the import:")}</p>${r.message.html}${__("Start the import?")}`,
+				() => mijnrood_import.call(frm, "start_import")
+			));
 	},
 
 	call(frm, method) {

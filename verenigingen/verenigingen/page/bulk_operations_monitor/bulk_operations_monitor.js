@@ -4,7 +4,9 @@
 
 const MONITOR_API = "verenigingen.utils.bulk_operations_monitor";
 const TRACKER = "Bulk Operation Tracker";
-const OPEN_STATUSES = ["Queued", "Processing"];
+const OPEN_STATUSES = ["Queued", "Processing", "Paused"];
+const PAUSABLE = ["Account Creation"];
+const ACCOUNT_API = "verenigingen.utils.account_creation_manager";
 const POLL_MS = 3000;
 const REFRESH_MS = 30000;
 const SUBSCRIBE_MS = 1100;
@@ -139,7 +141,11 @@ class BulkOperationsMonitor {
 				__("Success Rate"),
 				known(data.success_rate, (v) => `${v} %`)
 			)}
-			${card("rate", __("Average Rate (accounts/min)"), known(data.average_rate_per_minute))}
+			${card(
+				"rate",
+				__("Average Rate (accounts/min)"),
+				known((data.by_operation_type["Account Creation"] || {}).average_rate_per_minute)
+			)}
 			${card(
 				"completion",
 				__("Average Completion Time"),
@@ -273,6 +279,7 @@ class BulkOperationsMonitor {
 	run_html(run, can_control_runs) {
 		const percent = run.progress_percent;
 		const open = OPEN_STATUSES.includes(run.status);
+		const pause_action = run.paused ? "resume" : "pause";
 		const actions = can_control_runs
 			? `${
 					open
@@ -281,6 +288,13 @@ class BulkOperationsMonitor {
 						  )}">${__("Cancel Run")}</button>`
 						: ""
 			  }
+			${
+				open && PAUSABLE.includes(run.operation_type)
+					? `<button class="btn btn-xs btn-default" data-action="${pause_action}" data-name="${esc(
+							run.name
+					  )}">${run.paused ? __("Resume Run") : __("Pause Run")}</button>`
+					: ""
+			}
 			${
 				run.failed || run.waiting_for_retry // both are Failed requests a human may retry now
 					? `<button class="btn btn-xs btn-default" data-action="retry" data-name="${esc(
@@ -306,11 +320,14 @@ class BulkOperationsMonitor {
 			· ${__("{0} waiting for retry", [run.waiting_for_retry])}</div>
 			<div class="small text-muted">${__("Rate")}: ${known(run.rate_per_minute || null, (v) =>
 			// each operation type in its own unit: a mandate run makes mandates, not accounts
-			run.operation_type === "Mandate Creation"
-				? __("{0} mandates/min", [v])
-				: __("{0} accounts/min", [v])
+			({
+				"Mandate Creation": () => __("{0} mandates/min", [v]),
+				"Customer Creation": () => __("{0} customers/min", [v]),
+				"Contribution Invoicing": () => __("{0} invoices/min", [v]),
+				"Contribution Payments": () => __("{0} payments/min", [v]),
+			}[run.operation_type] || (() => __("{0} accounts/min", [v])))()
 		)} · ${__("Expected Finish")}: ${
-			open ? known(run.eta, (v) => frappe.datetime.str_to_user(v)) : "–"
+			run.paused ? __("paused") : open ? known(run.eta, (v) => frappe.datetime.str_to_user(v)) : "–"
 		}</div>
 			<div class="mt-2">${actions}</div>
 		</div>`;
@@ -391,6 +408,20 @@ class BulkOperationsMonitor {
 							__(r.status),
 						])
 				),
+			pause: (name) =>
+				this.act(
+					__("Pause run {0}? The member in hand finishes; no other starts until it is resumed.", [name]),
+					`${ACCOUNT_API}.pause_bulk_operation`,
+					{ tracker_name: name },
+					(r) => r.message
+				),
+			resume: (name) =>
+				this.act(
+					__("Resume run {0} where it stopped?", [name]),
+					`${ACCOUNT_API}.resume_bulk_operation`,
+					{ tracker_name: name },
+					(r) => r.message
+				),
 			retry: (name) =>
 				this.act(
 					__("Retry the failed requests of run {0} now?", [name]),
@@ -456,6 +487,7 @@ class BulkOperationsMonitor {
 const STATUS_COLOURS = {
 	Queued: "gray",
 	Processing: "blue",
+	Paused: "yellow",
 	Completed: "green",
 	"Completed with Errors": "orange",
 	Failed: "red",
