@@ -56,6 +56,27 @@ def import_mijnrood(context, path, validate_only=False, create_accounts=None, se
 	sys.exit(code)
 
 
+@click.command("verenigingen-demo")
+@click.option("--members", default=300, type=int, help="Members in the generated demo export")
+@click.option("--seed", default=2026, type=int, help="Seed of the generated export (same seed, same members)")
+@pass_context
+def demo(context, members=300, seed=2026):
+	"""Make this site the quickstart's demo: generated export imported with accounts, mandates, a batch."""
+	import json
+
+	import frappe
+
+	from verenigingen.demo.site import setup_demo
+
+	frappe.init(site=get_site(context))
+	frappe.connect()
+	try:
+		summary = setup_demo(members, seed)
+	finally:
+		frappe.destroy()
+	click.echo("DEMO " + json.dumps(summary, sort_keys=True, default=str))
+
+
 @click.command("verenigingen-run")
 @click.argument("action", type=click.Choice(["pause", "resume"]))
 @click.argument("tracker")
@@ -111,4 +132,4 @@ def verenigingen_status(context, as_json=False, lang=None):
 	sys.exit(status["exit_code"])
 
 
-commands = [setup_bulk_queue, import_mijnrood, run_control]
+commands = [setup_bulk_queue, import_mijnrood, demo, run_control, verenigingen_status]
