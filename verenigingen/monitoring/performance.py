@@ -106,7 +106,7 @@ def dashboard_data(days: int) -> dict:
 	runs = [
 		run_figures(row)
 		for row in frappe.db.sql(
-			"""select name, status, total, processed, successful, failed, started_at, finished_at
+			"""select name, status, total, processed, successful, failed, started_at, finished_at, operation_type
 		from `tabBulk Operation Tracker` where creation >= %(since)s""",
 			{"since": since},
 			as_dict=True,
@@ -115,6 +115,12 @@ def dashboard_data(days: int) -> dict:
 	return {
 		"days": days,
 		**summarise_runs(runs, now),
+		# Rates and counts per operation type: a mandate is not an account (the monitor's
+		# accounts-per-minute figure is the account runs').
+		"by_operation_type": {
+			kind: summarise_runs([run for run in runs if run.operation_type == kind], now)
+			for kind in sorted({run.operation_type for run in runs})
+		},
 		"last_operations": last_operations(),
 		"queue_health": all_queue_status(),
 		"active_alerts": alerts.active_alerts(20),

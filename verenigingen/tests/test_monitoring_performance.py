@@ -144,6 +144,20 @@ class TestDashboard(FrappeTestCase):
 		for key in ("success_rate", "average_rate_per_minute", "average_completion_minutes"):
 			self.assertIn(key, data)
 
+	def test_figures_per_operation_type(self):
+		"""Mandate runs are summed apart from account runs (accounts per minute are account runs')."""
+		make_tracker(successful=100, minutes=10)
+		make_tracker(successful=1000, minutes=1, operation_type=performance.MANDATE_CREATION)
+		data = bulk_performance_monitor.get_performance_dashboard_data(days="7")
+		since = now_datetime() - timedelta(days=7)
+		for kind in (performance.ACCOUNT_CREATION, performance.MANDATE_CREATION):
+			with self.subTest(kind=kind):
+				figures = data["by_operation_type"][kind]
+				self.assertEqual(figures["total_operations"],
+					frappe.db.count(TRACKER, {"operation_type": kind, "creation": (">=", since)}))
+		self.assertEqual(sum(f["total_operations"] for f in data["by_operation_type"].values()),
+			data["total_operations"])
+
 	def test_days_must_be_a_positive_number(self):
 		self.assertRaises(
 			frappe.ValidationError, bulk_performance_monitor.get_performance_dashboard_data, "0"
