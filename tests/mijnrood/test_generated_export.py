@@ -1,4 +1,4 @@
-"""The generated Mijnrood export (verenigingen/demo/mijnrood_export.py): deterministic, realistic, honest verdicts."""
+"""The generated Mijnrood export (verenigingen/demo/mijnrood_export.py): deterministic, realistic, honest."""
 
 import io
 import json
@@ -53,7 +53,7 @@ def test_a_large_export_is_dirtier():
 
 
 def test_members_look_like_a_dutch_association():
-	"""Namesakes, tussenvoegsels, diacritics, chapters, valid IBANs of banks with a known BIC, Opgezegd members."""
+	"""Namesakes, tussenvoegsels, diacritics, chapters, valid IBANs with a known BIC, Opgezegd members."""
 	rows = gen.generate_members(500, defects=False)
 	names = Counter((row["first_name"], row["middle_name"], row["last_name"]) for row in rows)
 	assert sum(count for count in names.values() if count > 1) >= 2
@@ -90,7 +90,7 @@ def test_the_plan_gives_every_row_the_manifests_action(shape):
 
 
 def test_everything_upload_is_the_folder_zipped():
-	"""The ZIP holds export-everything/ with the three tables; the password hashes are in it, as Mijnrood writes them."""
+	"""The ZIP holds export-everything/ with the three tables, password hashes in it as Mijnrood writes them."""
 	content, filename = gen.export_bytes("everything-dir")
 	assert filename == "export-everything.zip"
 	with zipfile.ZipFile(io.BytesIO(content)) as archive:
@@ -102,8 +102,10 @@ def test_everything_upload_is_the_folder_zipped():
 
 def test_write_export_and_the_command_line(tmp_path):
 	"""The CLI writes the real file names and a manifest whose counts agree with its rows."""
-	assert gen.main([str(tmp_path), "--members", "40", "--seed", "3", "--shapes", "xlsx", "everything-dir"]) == 0
-	assert sorted(p.name for p in tmp_path.iterdir()) == ["Export Ledendatabase.xlsx", "export-everything", "manifest.json"]
+	arguments = [str(tmp_path), "--members", "40", "--seed", "3", "--shapes", "xlsx", "everything-dir"]
+	assert gen.main(arguments) == 0
+	written = sorted(path.name for path in tmp_path.iterdir())
+	assert written == ["Export Ledendatabase.xlsx", "export-everything", "manifest.json"]
 	manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
 	assert manifest["members"] == len(manifest["rows"]) == 40
 	assert manifest["counts"] == gen.expected_counts(manifest)

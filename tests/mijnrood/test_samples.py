@@ -9,7 +9,12 @@ import pytest
 
 from verenigingen.core.mijnrood import FORMAT_CSV, FORMAT_EVERYTHING, FORMAT_XLSX, MEMBER_FIELDS
 from verenigingen.demo.mijnrood_defects import ERROR, OK, WARNING
-from verenigingen.demo.mijnrood_export import ACCESS_BY_STATUS, expected_counts, expected_summary, expected_verdict
+from verenigingen.demo.mijnrood_export import (
+	ACCESS_BY_STATUS,
+	expected_counts,
+	expected_summary,
+	expected_verdict,
+)
 
 from .conftest import SHAPES
 
@@ -174,11 +179,17 @@ def test_summary_counts_the_verdicts(parsed_samples, manifest, shape):
 
 
 def test_the_tier2_sample_has_the_shared_samples_mix(request, manifest, parsed_samples):
-	"""60 rows: 3 refused by the parser (no first name, bad email, a duplicate email), 57 imported, 2 warned."""
+	"""60 rows: 3 refused by the parser (no first name, bad email, duplicate email), 57 imported, 2 warned."""
 	if request.node.callspec.params["samples"] == "generated-every-defect":
 		pytest.skip("the every-defect export has its own mix")
 	counts = expected_counts(manifest)
-	assert counts == {"total_rows": 60, "valid_rows": 57, "error_count": 2, "skipped_count": 1, "created_count": 57}
+	assert counts == {
+		"total_rows": 60,
+		"valid_rows": 57,
+		"error_count": 2,
+		"skipped_count": 1,
+		"created_count": 57,
+	}
 	summary = parsed_samples["xlsx"].summary()
 	assert (summary["total"], summary["errors"], summary["with_warnings"]) == (60, 3, 2)
 

@@ -127,7 +127,11 @@ DEFECTS: dict[str, Defect] = {
 		lambda row, rng, earlier: row.update(lidnr=f"{str(row['lidnr'])[:-1]}O"),
 	),
 	"dup_lidnr": Defect(
-		"same Lidnr as an earlier row: the later row is skipped", ERROR, SKIP, "is a duplicate of row", _copy("lidnr")
+		"same Lidnr as an earlier row: the later row is skipped",
+		ERROR,
+		SKIP,
+		"is a duplicate of row",
+		_copy("lidnr"),
 	),
 	"formula_name": Defect(
 		"first name is a spreadsheet formula (CSV injection): row rejected",
@@ -137,7 +141,11 @@ DEFECTS: dict[str, Defect] = {
 		_set(first_name='=HYPERLINK("https://example.com/x","Klik hier")'),
 	),
 	"html_name": Defect(
-		"last name holds HTML markup: row rejected", ERROR, ERROR, "contains HTML markup", _set(last_name="<b>Jansen</b>")
+		"last name holds HTML markup: row rejected",
+		ERROR,
+		ERROR,
+		"contains HTML markup",
+		_set(last_name="<b>Jansen</b>"),
 	),
 	"cell_too_long": Defect(
 		"an address of 1200 characters (a pasted note): row rejected",

@@ -108,7 +108,7 @@ def _kinds(defects) -> list[str]:
 
 
 def defect_layout(count: int, kinds: list, rng: random.Random) -> dict:
-	"""``{row index: kind}``: spread out, never row 0, never two rows in a row (a repeat needs a clean row before it)."""
+	"""``{row index: kind}``: spread out, never row 0, never two adjacent (a repeat copies a clean row)."""
 	kinds = kinds * max(1, count // MEMBERS_PER_DEFECT_SET)
 	kinds = kinds[: max(0, count // 2 - 1)]
 	step = count / (len(kinds) + 1)
@@ -135,7 +135,8 @@ def _member(number: int, rng: random.Random, today: date) -> dict:
 	has_iban = complete or rng.random() < 0.8
 	with_mollie = not has_iban or rng.random() < 0.3
 	born = day_between(rng, date(1940, 1, 1), date(2008, 12, 31))
-	since = day_between(rng, max(date(2010, 1, 1), born + timedelta(days=16 * 366)), today - timedelta(days=1))
+	joined_from = max(date(2010, 1, 1), born + timedelta(days=16 * 366))
+	since = day_between(rng, joined_from, today - timedelta(days=1))
 	return {
 		"lidnr": FIRST_LIDNR + number,
 		**_names(person),
@@ -202,7 +203,8 @@ def _expect(row: dict) -> None:
 	kind = row["defect"]
 	defect = DEFECTS.get(kind)
 	verdict, action, message = (defect.verdict, defect.action, defect.message) if defect else (OK, CREATE, "")
-	shape_verdicts = {shape: list(value) for shape, value in (defect.shape_verdicts if defect else {}).items()}
+	overrides = defect.shape_verdicts if defect else {}
+	shape_verdicts = {shape: list(value) for shape, value in overrides.items()}
 	row["cp1252_loss"] = _loses_letters(row)
 	if row["cp1252_loss"] and verdict == OK:
 		shape_verdicts[CP1252] = [WARNING, LOST_LETTER]
@@ -282,7 +284,9 @@ def build_manifest(rows: list, seed: int, today: date | None) -> dict:
 		"seed": seed,
 		"today": (today or REFERENCE_TODAY).isoformat(),
 		"files": FILE_NAMES,
-		"chapters": list(dict.fromkeys(e["chapter"] for e in entries if e["chapter"] and e["verdict"] != ERROR)),
+		"chapters": list(
+			dict.fromkeys(entry["chapter"] for entry in entries if entry["chapter"] and entry["verdict"] != ERROR)
+		),
 	}
 	manifest["counts"] = expected_counts(manifest)
 	manifest["summary"] = {shape: expected_summary(manifest, shape) for shape in SHAPES}
@@ -356,7 +360,9 @@ def main(argv: list | None = None) -> int:
 	parser.add_argument("--members", type=int, default=60)
 	parser.add_argument("--seed", type=int, default=2026)
 	parser.add_argument("--no-defects", action="store_true", help="only valid members")
-	parser.add_argument("--defects", nargs="+", metavar="KIND", help=f"only these kinds: {', '.join(DEFECTS)}")
+	parser.add_argument(
+		"--defects", nargs="+", metavar="KIND", help=f"only these kinds: {', '.join(DEFECTS)}"
+	)
 	parser.add_argument("--shapes", nargs="+", choices=SHAPES, default=list(SHAPES))
 	parser.add_argument("--today", type=date.fromisoformat, help="dates stay before this day (YYYY-MM-DD)")
 	args = parser.parse_args(argv)

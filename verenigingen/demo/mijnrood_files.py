@@ -31,7 +31,9 @@ STATUSES = ((1, "Lid", 1), (2, "Aspirant", 1), (3, "Opgezegd", 0))
 PERIOD_CODES = {"Maandelijks": "0", "Per kwartaal": "1", "Jaarlijks": "2"}
 UNKNOWN_PERIOD_CODE = "7"
 NULL = "\\N"
-MEMBER_FILE, DIVISION_FILE, STATUS_FILE = "admin_member.csv", "admin_division.csv", "admin_membershipstatus.csv"
+MEMBER_FILE = "admin_member.csv"
+DIVISION_FILE = "admin_division.csv"
+STATUS_FILE = "admin_membershipstatus.csv"
 
 
 def _yes_no(flag: bool) -> str:

@@ -1,19 +1,23 @@
-"""Fixtures for the Mijnrood import tests: sample files, import records, runs and cleanup."""
+"""Fixtures for the Mijnrood import tests: the generated sample export, import records, runs and cleanup."""
 
+import atexit
 import csv
+import functools
 import importlib
 import importlib.util
 import io
-import json
 import os
+import shutil
 import sys
-import zipfile
+import tempfile
 from pathlib import Path
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
 
 from verenigingen.core import import_status
+from verenigingen.demo.mijnrood_defects import SAMPLE_DEFECTS
+from verenigingen.demo.mijnrood_export import build_manifest, export_bytes, generate_members, write_export
 from verenigingen.member_import import DOCTYPE
 from verenigingen.member_import.importer import run_import
 from verenigingen.member_import.runs import begin_run
@@ -26,25 +30,36 @@ SAMPLE_FILES = {
 }
 EVERYTHING = "export-everything"
 SHAPES = (*SAMPLE_FILES, EVERYTHING)
-# the sample: 60 rows, no_first_name and bad_email refused, dup_email skipped
-SAMPLE_GROUPS = ("Amsterdam", "Rotterdam", "Utrecht", "Groningen", "Nijmegen", "Leiden", "Eindhoven")
-SAMPLE_COUNTS = {
-	"total_rows": 60,
-	"valid_rows": 57,
-	"error_count": 2,
-	"skipped_count": 1,
-	"created_count": 57,
-}
+# The sample is generated (verenigingen/demo/mijnrood_export.py), the same on every run: 60 rows with
+# the shared sample's defect mix (no_first_name and bad_email refused, dup_email skipped, bad_iban and
+# bad_postcode imported with a warning). Its manifest says what each row is and what the import does.
+SAMPLE = {"count": 60, "seed": 2026, "defects": SAMPLE_DEFECTS}
 
 
+@functools.cache
+def manifest() -> dict:
+	"""The generated sample's manifest (made in memory: nothing needs to be on disk)."""
+	return build_manifest(generate_members(**SAMPLE), SAMPLE["seed"], None)
+
+
+SAMPLE_COUNTS = manifest()["counts"]
+SAMPLE_GROUPS = tuple(manifest()["chapters"])
+
+
+@functools.cache
 def samples_dir() -> Path:
-	"""``$MIJNROOD_SAMPLES``, or ``shared/samples/mijnrood`` beside the repository root."""
-	if os.environ.get("MIJNROOD_SAMPLES"):
-		return Path(os.environ["MIJNROOD_SAMPLES"])
-	repo_root = Path(frappe.get_app_path("verenigingen")).resolve().parent
-	path = repo_root.parent / "shared" / "samples" / "mijnrood"
-	assert (path / "manifest.json").is_file(), f"Mijnrood samples not found at {path} (set MIJNROOD_SAMPLES)"
+	"""The generated sample as files, written once per process into a temporary folder."""
+	path = Path(tempfile.mkdtemp(prefix="verenigingen-mijnrood-sample-"))
+	atexit.register(shutil.rmtree, path, True)
+	write_export(path, **SAMPLE)
 	return path
+
+
+def shared_samples_dir() -> Path | None:
+	"""An extra corpus when present: ``$MIJNROOD_SAMPLES`` or ``shared/samples/mijnrood`` beside the repository."""
+	repo_root = Path(frappe.get_app_path("verenigingen")).resolve().parent
+	path = Path(os.environ.get("MIJNROOD_SAMPLES") or repo_root.parent / "shared" / "samples" / "mijnrood")
+	return path if (path / "manifest.json").is_file() else None
 
 
 def site_free_mijnrood_tests():
@@ -65,19 +80,55 @@ def site_free_mijnrood_tests():
 	return importlib.import_module(f"{name}.corpus")
 
 
-def manifest() -> dict:
-	return json.loads((samples_dir() / "manifest.json").read_text(encoding="utf-8"))
-
-
+@functools.cache
 def sample_bytes(shape: str) -> tuple[bytes, str]:
 	"""One sample shape as an upload: ``(content, file name)``; export-everything zipped."""
-	if shape == EVERYTHING:
-		buffer = io.BytesIO()
-		with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-			for file in sorted((samples_dir() / EVERYTHING).iterdir()):
-				archive.writestr(f"{EVERYTHING}/{file.name}", file.read_bytes())
-		return buffer.getvalue(), "export-everything.zip"
-	return (samples_dir() / SAMPLE_FILES[shape]).read_bytes(), SAMPLE_FILES[shape]
+	return export_bytes("everything-dir" if shape == EVERYTHING else shape, **SAMPLE)
+
+
+def sample_rows() -> list[dict]:
+	"""The manifest's rows, in file order (``row`` is the line a user sees)."""
+	return manifest()["rows"]
+
+
+def sample_row(defect: str) -> dict:
+	"""The first row with that planted defect (``ok`` for a clean one)."""
+	return next(row for row in sample_rows() if row["defect"] == defect)
+
+
+def row_of(lidnr: str) -> dict:
+	"""The manifest row of a member number."""
+	return next(row for row in sample_rows() if str(row["lidnr"]) == lidnr)
+
+
+def clean_lidnrs() -> list[str]:
+	"""Lidnrs of the rows without a defect, in file order; the first is a complete member."""
+	return [str(row["lidnr"]) for row in sample_rows() if row["defect"] == "ok"]
+
+
+def lidnrs_where(action: str) -> list[str]:
+	"""Lidnrs of the rows the import gives ``action`` (create, skip, error) on an empty site."""
+	return [str(row["lidnr"]) for row in sample_rows() if row["import"] == action]
+
+
+def full_name(row: dict) -> str:
+	return " ".join(part for part in (row["first_name"], row["middle_name"], row["last_name"]) if part)
+
+
+def as_cp1252(text: str) -> str:
+	"""What Dutch Excel's CSV keeps of a name: letters Windows-1252 lacks become "?"."""
+	return text.encode("cp1252", errors="replace").decode("cp1252")
+
+
+def lossy_first_name_row() -> dict:
+	"""A clean row whose first name (and only that) Windows-1252 cannot hold, such as "Ayşe"."""
+	return next(
+		row
+		for row in sample_rows()
+		if row["defect"] == "ok"
+		and as_cp1252(row["first_name"]) != row["first_name"]
+		and as_cp1252(row["last_name"]) == row["last_name"]
+	)
 
 
 def counts(doc) -> dict:
@@ -87,7 +138,7 @@ def counts(doc) -> dict:
 
 def edited_csv(edits: dict) -> bytes:
 	"""The UTF-8 sample CSV with ``{lidnr: {header: value}}`` applied (a "newer export")."""
-	text = (samples_dir() / SAMPLE_FILES["csv-utf8-bom"]).read_bytes().decode("utf-8-sig")
+	text = sample_bytes("csv-utf8-bom")[0].decode("utf-8-sig")
 	rows = list(csv.reader(io.StringIO(text)))
 	header = rows[0]
 	for row in rows[1:]:
@@ -125,7 +176,7 @@ def import_shape(shape: str, **options):
 
 
 def sample_member_ids() -> list[str]:
-	return [str(row["lidnr"]) for row in manifest()["rows"]]
+	return list(dict.fromkeys(str(row["lidnr"]) for row in sample_rows()))
 
 
 def delete_imported_data(member_ids, chapters_before: set, emails=()) -> None:

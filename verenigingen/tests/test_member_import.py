@@ -17,15 +17,24 @@ from verenigingen.tests.import_factories import (
 	SAMPLE_GROUPS,
 	SHAPES,
 	ImportTestCase,
+	clean_lidnrs,
 	counts,
 	edited_csv,
+	full_name,
 	import_now,
 	import_shape,
+	lidnrs_where,
 	make_import,
+	row_of,
 	sample_bytes,
+	sample_row,
+	sample_rows,
 	validate_now,
 )
 
+CREATED, ERRORS, SKIPPED = (SAMPLE_COUNTS[key] for key in ("created_count", "error_count", "skipped_count"))
+# row 0 of the generated sample: a complete member without defects
+FIRST = sample_rows()[0]
 
 class TestSampleShapes(ImportTestCase):
 	def test_each_sample_shape_imports(self):
@@ -35,20 +44,27 @@ class TestSampleShapes(ImportTestCase):
 				doc = import_shape(shape)
 				self.assertEqual(doc.status, "Completed with Errors")
 				self.assertEqual(counts(doc), SAMPLE_COUNTS)
-				self.assertEqual((doc.rows_done, doc.updated_count, doc.unchanged_count), (60, 0, 0))
-				self.assertEqual(self.member_count(), 57)
-				anna = frappe.get_doc("Member", "1000")
 				self.assertEqual(
-					(anna.full_name, anna.email, anna.phone, anna.chapter),
-					("Anna van Haan", "anna.vanhaan.0@example.nl", "+31608301661", "Nijmegen"),
+					(doc.rows_done, doc.updated_count, doc.unchanged_count),
+					(SAMPLE_COUNTS["total_rows"], 0, 0),
 				)
-				self.assertEqual(str(anna.member_since), "2025-03-17")
-				self.assertFalse(frappe.db.get_value("Member", "1050", "iban"))  # bad IBAN never stored
+				self.assertEqual(self.member_count(), CREATED)
+				first = frappe.get_doc("Member", str(FIRST["lidnr"]))
 				self.assertEqual(
-					frappe.db.get_value("Member", "1013", "postal_code"), "12345"
+					(first.full_name, first.email, first.phone, first.chapter),
+					(full_name(FIRST), FIRST["email"], FIRST["phone_e164"], FIRST["chapter"]),
+				)
+				self.assertEqual(str(first.member_since), FIRST["member_since"])
+				bad_iban, bad_postcode = (str(sample_row(k)["lidnr"]) for k in ("bad_iban", "bad_postcode"))
+				self.assertTrue(sample_row("bad_iban")["iban"])
+				self.assertFalse(frappe.db.get_value("Member", bad_iban, "iban"))  # bad IBAN never stored
+				self.assertEqual(
+					frappe.db.get_value("Member", bad_postcode, "postal_code"), "12345"
 				)  # kept, warned
-				self.assertFalse(frappe.db.exists("Member", {"member_id": ("in", ["1012", "1015", "1046"])}))
-				self.assertEqual(frappe.db.count("Member", {"email": "sven.terjacobs.45@example.nl"}), 1)
+				refused = lidnrs_where("error") + lidnrs_where("skip")
+				self.assertEqual(len(refused), 3)
+				self.assertFalse(frappe.db.exists("Member", {"member_id": ("in", refused)}))
+				self.assertEqual(frappe.db.count("Member", {"email": sample_row("dup_email")["email"]}), 1)
 				self.tearDown()
 				self.setUp()
 
@@ -65,8 +81,8 @@ class TestSampleShapes(ImportTestCase):
 		)
 		versions = frappe.db.count("Version", {"ref_doctype": "Member"})
 		again = import_shape("xlsx")
-		self.assertEqual((again.created_count, again.updated_count, again.unchanged_count), (0, 0, 57))
-		self.assertEqual((again.error_count, again.skipped_count), (2, 1))
+		self.assertEqual((again.created_count, again.updated_count, again.unchanged_count), (0, 0, CREATED))
+		self.assertEqual((again.error_count, again.skipped_count), (ERRORS, SKIPPED))
 		after = dict(
 			frappe.get_all(
 				"Member",
@@ -82,34 +98,37 @@ class TestSampleShapes(ImportTestCase):
 		"""export-everything after the XLSX: the same members, nothing to update."""
 		import_shape("xlsx")
 		doc = import_shape(EVERYTHING)
-		self.assertEqual((doc.created_count, doc.updated_count, doc.unchanged_count), (0, 0, 57))
+		self.assertEqual((doc.created_count, doc.updated_count, doc.unchanged_count), (0, 0, CREATED))
 
 	def test_newer_export_updates_only_what_changed(self):
 		"""Changed phone and city are written; an emptied date and a Terminated status are kept."""
+		first, moved, terminated, undated, untouched = clean_lidnrs()[:5]
+		city = "Arnhem" if row_of(moved)["city"] != "Arnhem" else "Zwolle"
 		import_now(make_import(edited_csv({}), "leden.csv"))
-		frappe.db.set_value("Member", "1002", "status", "Terminated")
+		frappe.db.set_value("Member", terminated, "status", "Terminated")
 		frappe.db.commit()
-		before = frappe.db.get_value("Member", "1004", ["modified", "member_since"], as_dict=True)
-		anna_before = frappe.db.get_value("Member", "1000", "*", as_dict=True)
+		before = frappe.db.get_value("Member", untouched, ["modified", "member_since"], as_dict=True)
+		first_before = frappe.db.get_value("Member", first, "*", as_dict=True)
+		since = row_of(undated)["member_since"]
 		newer = edited_csv(
 			{
-				"1000": {"Telefoonnr.": "0687654321"},
-				"1001": {"Plaats": "Arnhem"},
-				"1003": {"Inschrijfdataum": ""},
+				first: {"Telefoonnr.": "0687654321"},
+				moved: {"Plaats": city},
+				undated: {"Inschrijfdataum": ""},
 			}
 		)
 		doc = import_now(make_import(newer, "leden-nieuw.csv"))
-		self.assertEqual((doc.created_count, doc.updated_count, doc.unchanged_count), (0, 2, 55))
-		self.assertEqual(frappe.db.get_value("Member", "1000", "phone"), "+31687654321")
-		self.assertEqual(frappe.db.get_value("Member", "1001", "city"), "Arnhem")
-		self.assertEqual(str(frappe.db.get_value("Member", "1003", "member_since")), "2017-11-28")
-		self.assertEqual(frappe.db.get_value("Member", "1002", "status"), "Terminated")
+		self.assertEqual((doc.created_count, doc.updated_count, doc.unchanged_count), (0, 2, CREATED - 2))
+		self.assertEqual(frappe.db.get_value("Member", first, "phone"), "+31687654321")
+		self.assertEqual(frappe.db.get_value("Member", moved, "city"), city)
+		self.assertEqual(str(frappe.db.get_value("Member", undated, "member_since")), since)
+		self.assertEqual(frappe.db.get_value("Member", terminated, "status"), "Terminated")
 		self.assertEqual(
-			frappe.db.get_value("Member", "1004", ["modified", "member_since"], as_dict=True), before
+			frappe.db.get_value("Member", untouched, ["modified", "member_since"], as_dict=True), before
 		)
-		anna_after = frappe.db.get_value("Member", "1000", "*", as_dict=True)
+		first_after = frappe.db.get_value("Member", first, "*", as_dict=True)
 		self.assertEqual(
-			{key for key in anna_after if anna_after[key] != anna_before[key]}, {"phone", "modified"}
+			{key for key in first_after if first_after[key] != first_before[key]}, {"phone", "modified"}
 		)
 
 	def test_member_entered_by_hand_is_matched_by_email(self):
@@ -117,18 +136,18 @@ class TestSampleShapes(ImportTestCase):
 		member = frappe.get_doc(
 			{
 				"doctype": "Member",
-				"first_name": "Anna",
-				"tussenvoegsel": "van",
-				"last_name": "Haan",
-				"email": "anna.vanhaan.0@example.nl",
+				"first_name": FIRST["first_name"],
+				"tussenvoegsel": FIRST["middle_name"],
+				"last_name": FIRST["last_name"],
+				"email": FIRST["email"],
 			}
 		).insert()
 		frappe.db.commit()
 		self.addCleanup(lambda: (frappe.db.delete("Member", {"name": member.name}), frappe.db.commit()))
 		doc = import_shape("xlsx")
-		self.assertEqual((doc.created_count, doc.updated_count), (56, 1))
-		self.assertEqual(frappe.db.get_value("Member", member.name, "member_id"), "1000")
-		self.assertFalse(frappe.db.exists("Member", "1000"))
+		self.assertEqual((doc.created_count, doc.updated_count), (CREATED - 1, 1))
+		self.assertEqual(frappe.db.get_value("Member", member.name, "member_id"), str(FIRST["lidnr"]))
+		self.assertFalse(frappe.db.exists("Member", str(FIRST["lidnr"])))
 
 
 class TestChapters(ImportTestCase):
@@ -143,37 +162,48 @@ class TestChapters(ImportTestCase):
 		import_shape("xlsx")
 		for group in SAMPLE_GROUPS:
 			self.assertTrue(frappe.db.exists("Chapter", group), group)
-		self.assertEqual(frappe.db.get_value("Member", "1000", "chapter"), "Nijmegen")
+		self.assertEqual(frappe.db.get_value("Member", str(FIRST["lidnr"]), "chapter"), FIRST["chapter"])
 
 	def test_division_details_fill_a_new_chapter(self):
 		"""export-everything brings the division id and city along."""
 		import_shape(EVERYTHING)
-		chapter = frappe.db.get_value("Chapter", "Nijmegen", ["mijnrood_division_id", "city"], as_dict=True)
-		self.assertEqual((chapter.mijnrood_division_id, chapter.city), ("5", "Nijmegen"))
+		chapter = frappe.db.get_value(
+			"Chapter", FIRST["chapter"], ["mijnrood_division_id", "city"], as_dict=True
+		)
+		# the generated admin_division.csv names each division after its city
+		self.assertEqual(
+			(chapter.mijnrood_division_id, chapter.city), (str(FIRST["division_id"]), FIRST["chapter"])
+		)
 
 	def test_no_chapters_created_when_settings_say_so(self):
 		"""Without create_missing_chapters the members come in without a chapter, and the preview says so."""
 		self.settings(create_missing_chapters=0)
 		doc = import_shape("xlsx")
-		self.assertEqual(doc.created_count, 57)
+		self.assertEqual(doc.created_count, CREATED)
 		self.assertEqual(set(frappe.get_all("Chapter", pluck="name")), self.chapters_before)
-		self.assertFalse(frappe.db.get_value("Member", "1000", "chapter"))
+		self.assertFalse(frappe.db.get_value("Member", str(FIRST["lidnr"]), "chapter"))
 		self.assertIn("has no chapter", doc.preview_data)
 
 
 class TestRobustness(ImportTestCase):
 	def test_one_bad_row_never_stops_the_others(self):
 		"""A value the database refuses (address too long for its column) fails that row only, with a reason."""
-		doc = import_now(make_import(edited_csv({"1005": {"Adres": "Lange Straat " * 20}}), "leden.csv"))
-		self.assertEqual((doc.status, doc.created_count, doc.error_count), ("Completed with Errors", 56, 3))
-		self.assertFalse(frappe.db.exists("Member", "1005"))
-		self.assertTrue(frappe.db.exists("Member", "1006"))
+		refused, neighbour = clean_lidnrs()[5:7]
+		line = str(row_of(refused)["row"])
+		doc = import_now(make_import(edited_csv({refused: {"Adres": "Lange Straat " * 20}}), "leden.csv"))
+		self.assertEqual(
+			(doc.status, doc.created_count, doc.error_count),
+			("Completed with Errors", CREATED - 1, ERRORS + 1),
+		)
+		self.assertFalse(frappe.db.exists("Member", refused))
+		self.assertTrue(frappe.db.exists("Member", neighbour))
 		failures = frappe.parse_json(doc.import_failures)
-		self.assertEqual(list(failures), ["7"])  # 1005 is on line 7
+		self.assertEqual(list(failures), [line])  # the line the refused member is on
 		_, content = error_report(doc)
 		lines = content.decode("utf-8-sig").splitlines()
-		self.assertEqual(len(lines), 1 + 4)  # header, the refused row, and the three refused by the parser
-		self.assertTrue(any(line.startswith("1005,") and failures["7"] in line for line in lines))
+		# header, the refused row, and the rows refused or skipped by the parser
+		self.assertEqual(len(lines), 1 + 1 + ERRORS + SKIPPED)
+		self.assertTrue(any(text.startswith(f"{refused},") and failures[line] in text for text in lines))
 
 	def test_unreadable_files_fail_with_one_message_and_write_nothing(self):
 		"""Junk, a zip bomb and a path traversal: Failed, one message, no members, no chapters."""
@@ -215,7 +245,7 @@ class TestErrorReport(ImportTestCase):
 				filename, content = error_report(doc)
 				header, rows = self.read_report(shape, content)
 				self.assertEqual(header[-1], "Reden")
-				self.assertEqual(len(rows), 3)
+				self.assertEqual(len(rows), ERRORS + SKIPPED)
 				self.assertTrue(all(row[-1] for row in rows))
 				if shape == EVERYTHING:
 					self.assertEqual(filename, "admin_member.csv")
@@ -237,8 +267,16 @@ class TestErrorReport(ImportTestCase):
 		import_shape("csv-utf8-bom")
 		doc = frappe.get_last_doc(DOCTYPE)
 		_, content = error_report(doc)
-		text = content.decode("utf-8-sig").replace(",,van den,Visser", ",Bjorn,van den,Visser")
-		text = text.replace("hanspeter.uitdeprins.15example.nl", "hanspeter.uitdeprins.15@example.nl")
-		fixed = import_now(make_import(text.encode("utf-8-sig"), "leden - errors.csv"))
+		fixes = {
+			str(sample_row("no_first_name")["lidnr"]): {"Voornaam": "Bjorn"},
+			str(sample_row("bad_email")["lidnr"]): {"E-mailadres": sample_row("bad_email")["email"] + "@example.nl"},
+		}
+		table = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+		for row in table[1:]:
+			for column, value in fixes.get(row[0], {}).items():
+				row[table[0].index(column)] = value
+		text = io.StringIO(newline="")
+		csv.writer(text, lineterminator="\r\n").writerows(table)
+		fixed = import_now(make_import(text.getvalue().encode("utf-8-sig"), "leden - errors.csv"))
 		# the duplicate row's email now belongs to a stored member: refused by the match, not skipped
 		self.assertEqual((fixed.created_count, fixed.skipped_count, fixed.error_count), (2, 0, 1))

@@ -10,17 +10,21 @@ from verenigingen.member_import import DOCTYPE
 from verenigingen.tests.factories import make_staff_user
 from verenigingen.tests.import_factories import (
 	EVERYTHING,
+	SAMPLE_COUNTS,
 	ImportTestCase,
 	import_now,
 	make_import,
 	sample_bytes,
+	sample_rows,
 )
 from verenigingen.tests.workers import WithBulkWorkers, wait_for_tracker
 from verenigingen.utils.mijnrood_import import get_import_progress
 
-# valid sample rows whose Mijnrood status "Opgezegd" does not allow a login
-NO_ACCESS = ("1029", "1034", "1035", "1038", "1041", "1051")
-ELIGIBLE = 57 - len(NO_ACCESS)
+# imported sample rows whose Mijnrood status ("Opgezegd") does not allow a login
+NO_ACCESS = tuple(
+	str(row["lidnr"]) for row in sample_rows() if row["import"] == "create" and row["allows_access"] is False
+)
+ELIGIBLE = SAMPLE_COUNTS["created_count"] - len(NO_ACCESS)
 
 
 class AccountsTestCase(ImportTestCase):

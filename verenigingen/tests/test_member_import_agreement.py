@@ -16,13 +16,19 @@ from verenigingen.core.mijnrood import MEMBER_FIELDS, parse_export
 from verenigingen.member_import.planning import member_field_rules
 from verenigingen.member_import.report import error_report
 from verenigingen.tests.import_factories import (
+	SAMPLE_COUNTS,
 	SHAPES,
 	ImportTestCase,
+	as_cp1252,
+	clean_lidnrs,
 	edited_csv,
+	full_name,
 	import_now,
 	import_shape,
+	lossy_first_name_row,
 	make_import,
 	sample_bytes,
+	sample_rows,
 	site_free_mijnrood_tests,
 	validate_now,
 )
@@ -36,7 +42,14 @@ COUNT_OF_ACTION = {
 }
 # the Frappe upload limit is 10 MB: a larger file cannot even be attached
 MAX_ATTACHABLE = 10 * 1024 * 1024
-KEPT_AYSE = "First Name: the stored value is kept; 'Ay?e' lost letters that Windows-1252 cannot hold"
+CREATED, ERRORS, SKIPPED = (SAMPLE_COUNTS[key] for key in ("created_count", "error_count", "skipped_count"))
+FIRST = sample_rows()[0]
+# a sample member whose first name Windows-1252 cannot hold ("Ayşe" becomes "Ay?e")
+LOSSY = lossy_first_name_row()
+LOSSY_ID, LOSSY_NAME, DAMAGED_NAME = str(LOSSY["lidnr"]), LOSSY["first_name"], as_cp1252(LOSSY["first_name"])
+KEPT_NAME = (
+	f"First Name: the stored value is kept; '{DAMAGED_NAME}' lost letters that Windows-1252 cannot hold"
+)
 
 
 def preview_of(doc) -> dict:
@@ -146,18 +159,23 @@ class TestMemberFieldLimits(AgreementTestCase):
 
 	def test_300_character_first_name_is_refused_by_preview_and_import_alike(self):
 		"""The preview says error (not create); the import refuses the row; the error report carries the reason."""
-		content = edited_csv({"1001": {"Voornaam": "A" * 300}, "1002": {"Adres": "Kerkstraat " * 15}})
+		long_name, long_address = clean_lidnrs()[1:3]
+		content = edited_csv(
+			{long_name: {"Voornaam": "A" * 300}, long_address: {"Adres": "Kerkstraat " * 15}}
+		)
 		doc = validate_now(make_import(content, "leden.csv"))
 		reasons = {
-			"1001": "First Name: 300 characters, more than the 140 a Member holds",
-			"1002": "Address: 164 characters, more than the 140 a Member holds",
+			long_name: "First Name: 300 characters, more than the 140 a Member holds",
+			long_address: "Address: 164 characters, more than the 140 a Member holds",
 		}
 		for lidnr, reason in reasons.items():
 			self.assertEqual(
 				(preview_row(doc, lidnr)["action"], preview_row(doc, lidnr)["reasons"]), ("error", [reason])
 			)
 		done = import_now(doc.name)
-		self.assertEqual((done.created_count, done.error_count, done.skipped_count), (55, 4, 1))
+		self.assertEqual(
+			(done.created_count, done.error_count, done.skipped_count), (CREATED - 2, ERRORS + 2, SKIPPED)
+		)
 		self.assertFalse(frappe.db.exists("Member", {"member_id": ("in", list(reasons))}))
 		_, report = error_report(done)
 		rows = list(csv.reader(io.StringIO(report.decode("utf-8-sig"))))
@@ -166,15 +184,16 @@ class TestMemberFieldLimits(AgreementTestCase):
 	def test_group_too_long_for_a_chapter_name(self):
 		"""With chapter creation on, a 150-character group cannot become a Chapter: both leave it out."""
 		self.settings(create_missing_chapters=1)
-		content = edited_csv({"1001": {"Groep": "G" * 150}})
+		first, long_group = clean_lidnrs()[:2]
+		content = edited_csv({long_group: {"Groep": "G" * 150}})
 		doc = validate_now(make_import(content, "leden.csv"))
-		ilse = preview_row(doc, "1001")
-		self.assertEqual(ilse["action"], "create")
-		self.assertIn(f"group {'G' * 150} has no chapter; not set", ilse["warnings"])
+		row = preview_row(doc, long_group)
+		self.assertEqual(row["action"], "create")
+		self.assertIn(f"group {'G' * 150} has no chapter; not set", row["warnings"])
 		self.assertNotIn("G" * 150, preview_of(doc)["new_chapters"])
 		self.assert_import_keeps_the_preview(content, "leden.csv")
-		self.assertFalse(frappe.db.get_value("Member", "1001", "chapter"))
-		self.assertTrue(frappe.db.get_value("Member", "1000", "chapter"))
+		self.assertFalse(frappe.db.get_value("Member", long_group, "chapter"))
+		self.assertTrue(frappe.db.get_value("Member", first, "chapter"))
 
 	def test_email_of_an_existing_member_is_refused_in_preview_and_import(self):
 		"""A member with another Lidnr holds the email: the preview refuses the row, and so does the import."""
@@ -184,15 +203,15 @@ class TestMemberFieldLimits(AgreementTestCase):
 				"member_id": "9999",
 				"first_name": "Iemand",
 				"last_name": "Anders",
-				"email": "anna.vanhaan.0@example.nl",
+				"email": FIRST["email"],
 			}
 		).insert()
 		frappe.db.commit()
 		doc = validate_now(make_import(*sample_bytes("xlsx")))
-		self.assertEqual(preview_row(doc, "1000")["action"], "error")
+		self.assertEqual(preview_row(doc, str(FIRST["lidnr"]))["action"], "error")
 		done = import_now(doc.name)
-		self.assertEqual(done.error_count, 3)
-		self.assertFalse(frappe.db.exists("Member", "1000"))
+		self.assertEqual(done.error_count, ERRORS + 1)
+		self.assertFalse(frappe.db.exists("Member", str(FIRST["lidnr"])))
 
 
 class TestNarrowEncodingReimport(AgreementTestCase):
@@ -210,34 +229,35 @@ class TestNarrowEncodingReimport(AgreementTestCase):
 		"""Excel's Dutch CSV after the XLSX: "Ayşe" stays, and the preview says why nothing changed."""
 		import_shape("xlsx")
 		before = self.member_names()
-		self.assertEqual(before["1018"][0], "Ayşe")
+		self.assertEqual(before[LOSSY_ID][0], LOSSY_NAME)
 		doc = validate_now(make_import(*sample_bytes("csv-excel-nl")))
-		ayse = preview_row(doc, "1018")
-		self.assertEqual(ayse["action"], "unchanged")
-		self.assertIn(KEPT_AYSE, ayse["warnings"])
+		lossy = preview_row(doc, LOSSY_ID)
+		self.assertEqual(lossy["action"], "unchanged")
+		self.assertIn(KEPT_NAME, lossy["warnings"])
 		done = import_now(doc.name)
-		self.assertEqual((done.created_count, done.updated_count, done.unchanged_count), (0, 0, 57))
+		self.assertEqual((done.created_count, done.updated_count, done.unchanged_count), (0, 0, CREATED))
 		self.assertEqual(self.member_names(), before)
 
 	def test_cp1252_csv_over_a_name_corrected_in_desk(self):
 		"""The damaged name was imported first, then corrected by hand: the next CSV import keeps the correction."""
 		import_shape("csv-excel-nl")
-		self.assertEqual(frappe.db.get_value("Member", "1018", "first_name"), "Ay?e")
-		member = frappe.get_doc("Member", "1018")
-		member.first_name = "Ayşe"
+		self.assertEqual(frappe.db.get_value("Member", LOSSY_ID, "first_name"), DAMAGED_NAME)
+		member = frappe.get_doc("Member", LOSSY_ID)
+		member.first_name = LOSSY_NAME
 		member.save()
 		frappe.db.commit()
 		doc = validate_now(make_import(*sample_bytes("csv-excel-nl")))
-		self.assertIn(KEPT_AYSE, preview_row(doc, "1018")["warnings"])
+		self.assertIn(KEPT_NAME, preview_row(doc, LOSSY_ID)["warnings"])
 		done = import_now(doc.name)
 		self.assertEqual(done.updated_count, 0)
 		self.assertEqual(
-			frappe.db.get_value("Member", "1018", ["first_name", "full_name"]), ("Ayşe", "Ayşe den Haan")
+			frappe.db.get_value("Member", LOSSY_ID, ["first_name", "full_name"]),
+			(LOSSY_NAME, full_name(LOSSY)),
 		)
 
 	def test_utf8_csv_with_a_question_mark_is_a_real_change(self):
 		"""A UTF-8 file could have held the letter: its "?" is what it says, and is written."""
 		import_shape("xlsx")
-		done = import_now(make_import(edited_csv({"1018": {"Voornaam": "Ay?e"}}), "leden.csv"))
+		done = import_now(make_import(edited_csv({LOSSY_ID: {"Voornaam": DAMAGED_NAME}}), "leden.csv"))
 		self.assertEqual(done.updated_count, 1)
-		self.assertEqual(frappe.db.get_value("Member", "1018", "first_name"), "Ay?e")
+		self.assertEqual(frappe.db.get_value("Member", LOSSY_ID, "first_name"), DAMAGED_NAME)

@@ -18,7 +18,7 @@ from frappe.utils import cint
 from frappe.utils.password import update_password
 
 from verenigingen.tests.factories import make_staff_user
-from verenigingen.tests.import_factories import SAMPLE_FILES, ImportTestCase, samples_dir
+from verenigingen.tests.import_factories import SAMPLE_COUNTS, SAMPLE_FILES, ImportTestCase, samples_dir
 from verenigingen.tests.long_workers import LongWorkers
 from verenigingen.tests.workers import start_bench_process
 
@@ -129,10 +129,14 @@ class TestImportFormInBrowser(ImportTestCase):
 				self.upload_sample(page)
 				page.get_by_role("button", name="Validate", exact=True).click()
 				expect(page.locator(".indicator-pill").first).to_have_text("Validated", timeout=STEP_MS)
-				expect(page.locator("[data-fieldname='preview_html']")).to_contain_text("Create: 57")
+				expect(page.locator("[data-fieldname='preview_html']")).to_contain_text(
+					f"Create: {SAMPLE_COUNTS['created_count']}"
+				)
 				page.get_by_role("button", name="Start Import", exact=True).click()
 				expect(page.locator(".indicator-pill").first).to_contain_text("Completed", timeout=STEP_MS)
-				expect(page.locator(".form-dashboard").first).to_contain_text("60 of 60 rows")
+				expect(page.locator(".form-dashboard").first).to_contain_text(
+					"{0} of {0} rows".format(SAMPLE_COUNTS["total_rows"])
+				)
 				Path(SCREENSHOT).parent.mkdir(parents=True, exist_ok=True)
 				page.screenshot(path=SCREENSHOT, full_page=True)
 			except Exception:
@@ -140,7 +144,7 @@ class TestImportFormInBrowser(ImportTestCase):
 				raise
 			finally:
 				browser.close()
-		self.assertEqual(self.member_count(), 57)
+		self.assertEqual(self.member_count(), SAMPLE_COUNTS["created_count"])
 
 	def logged_in_page(self, browser):
 		context = browser.new_context(viewport={"width": 1400, "height": 1000})
