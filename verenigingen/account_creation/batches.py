@@ -147,11 +147,14 @@ def run_as_requester(request_name: str, requester: str | None = None) -> str:
 			frappe.set_user(job_user)
 
 
-def requeue_open_requests(tracker_name: str, generation: int) -> int:
-	"""Enqueue a new-generation batch per batch number with Queued requests (recovery)."""
+def requeue_open_requests(tracker_name: str, generation: int, batch_number: int | None = None) -> int:
+	"""Enqueue a new-generation batch per batch number with Queued requests (recovery); only that
+	batch's with ``batch_number``."""
+	filters = {"tracker": tracker_name, "status": "Queued"}
+	if batch_number is not None:
+		filters["batch_number"] = batch_number
 	rows = frappe.get_all(
-		REQUEST, filters={"tracker": tracker_name, "status": "Queued"}, fields=["name", "batch_number"],
-		order_by="name asc", limit_page_length=0,
+		REQUEST, filters=filters, fields=["name", "batch_number"], order_by="name asc", limit_page_length=0,
 	)
 	by_batch: dict[int, list[str]] = {}
 	for row in rows:

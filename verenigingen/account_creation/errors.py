@@ -13,3 +13,7 @@ class TransientFailure(Exception):
 
 class WorkerRace(TransientFailure):
 	"""Two workers collided on a name at the same moment; a fresh transaction resolves it."""
+
+
+class ClaimLost(Exception):
+	"""Recovery gave the request to another job while this one still worked on it: its work is dropped."""

@@ -12,7 +12,8 @@ from frappe import _
 from frappe.utils import now_datetime
 
 from verenigingen.account_creation import REQUEST, role_policy
-from verenigingen.account_creation.errors import PermanentFailure, WorkerRace
+from verenigingen.account_creation.errors import ClaimLost, PermanentFailure, WorkerRace
+from verenigingen.account_creation.jobs import current_claim
 from verenigingen.account_creation.user_factory import new_member_user, without_creation_throttle
 from verenigingen.core.failure_classification import PERMANENT, TRANSIENT, classify_failure, short_reason
 from verenigingen.core.retry_policy import next_retry_at, parse_retry_schedule
@@ -34,17 +35,25 @@ class AccountCreationManager:
 		self.request_name = request_name
 		self.request = None
 		self.stage = ""
+		self.claim_token = None
 
 	def process(self) -> str:
 		"""Run the pipeline; return the request's final status, or "Skipped" if not claimable."""
 		if not self.claim():
 			return "Skipped"
+		return self.process_claimed()
+
+	def process_claimed(self) -> str:
+		"""Run the stages of a request this process has claimed; return its final status."""
 		for attempt in range(1, RACE_ATTEMPTS + 1):
 			try:
 				self.run_stages()
 				# Commit the whole account at once: the User, its Contact, the member link, the status.
 				frappe.db.commit()
 				return "Completed"
+			except ClaimLost:
+				frappe.db.rollback()
+				return "Skipped"
 			except Exception as exc:
 				frappe.db.rollback()
 				if attempt < RACE_ATTEMPTS and is_worker_race(exc):
@@ -64,11 +73,15 @@ class AccountCreationManager:
 
 	def claim(self) -> bool:
 		"""Move Queued -> Processing in one conditional UPDATE; False when someone else has it."""
+		# The claim names this process (host, pid, rq worker and job): recovery judges by it whether
+		# the request is still being worked on, and the completion is written only under it.
+		self.claim_token = current_claim().encode()
 		frappe.db.sql(
 			"""update `tabAccount Creation Request` set status = 'Processing', attempt_count = attempt_count + 1,
-				next_retry_at = null, processed_by = %(user)s, modified = %(now)s
+				next_retry_at = null, processed_by = %(user)s, claimed_by = %(claim)s, modified = %(now)s
 			where name = %(name)s and status in %(claimable)s""",
-			{"name": self.request_name, "user": frappe.session.user, "now": now_datetime(), "claimable": CLAIMABLE},
+			{"name": self.request_name, "user": frappe.session.user, "now": now_datetime(), "claimable": CLAIMABLE,
+				"claim": self.claim_token},
 		)
 		claimed = frappe.db._cursor.rowcount == 1
 		# Commit the claim so no other worker, retry or click can process it meanwhile.
@@ -134,19 +147,23 @@ class AccountCreationManager:
 			member.db_set("user", user.name)
 
 	def complete(self, user) -> None:
+		"""Completed, only while this process still holds the claim.
+
+		Recovery gives a request whose claimant it judges dead to another job; should the first
+		still be working after all, this write finds the claim gone and its whole account
+		transaction is rolled back, so the request never gets two Users or two Contacts.
+		"""
 		self.stage = "Done"
-		frappe.db.set_value(
-			REQUEST,
-			self.request_name,
-			{
-				"status": "Completed",
-				"pipeline_stage": "Done",
-				"created_user": user.name,
-				"processed_at": now_datetime(),
-				"failure_reason": None,
-				"failure_class": None,
-			}
+		frappe.db.sql(
+			"""update `tabAccount Creation Request` set status = 'Completed', pipeline_stage = 'Done',
+				created_user = %(user)s, processed_at = %(now)s, failure_reason = null, failure_class = null,
+				modified = %(now)s, modified_by = %(by)s
+			where name = %(name)s and status = 'Processing' and claimed_by = %(claim)s""",
+			{"name": self.request_name, "user": user.name, "now": now_datetime(), "by": frappe.session.user,
+				"claim": self.claim_token},
 		)
+		if frappe.db._cursor.rowcount != 1:
+			raise ClaimLost(self.request_name)
 
 	def record_failure(self, exc: Exception) -> None:
 		"""Store the failure, its class and the next retry time (if any); commit."""
@@ -156,17 +173,14 @@ class AccountCreationManager:
 		if failure_class == TRANSIENT:
 			retry_at = schedule_retry(values.attempt_count)
 		reason = short_reason(str(exc) or type(exc).__name__)
-		frappe.db.set_value(
-			REQUEST,
-			self.request_name,
-			{
-				"status": "Failed",
-				"pipeline_stage": self.stage or None,
-				"failure_class": failure_class,
-				"failure_reason": reason,
-				"next_retry_at": retry_at,
-				"processed_at": now_datetime(),
-			},
+		# Only under this process's claim: a request recovery gave to another job is that job's.
+		frappe.db.sql(
+			"""update `tabAccount Creation Request` set status = 'Failed', pipeline_stage = %(stage)s,
+				failure_class = %(class)s, failure_reason = %(reason)s, next_retry_at = %(retry_at)s,
+				processed_at = %(now)s, modified = %(now)s, modified_by = %(by)s
+			where name = %(name)s and status = 'Processing' and claimed_by = %(claim)s""",
+			{"name": self.request_name, "stage": self.stage or None, "class": failure_class, "reason": reason,
+				"retry_at": retry_at, "now": now_datetime(), "by": frappe.session.user, "claim": self.claim_token},
 		)
 		frappe.log_error(
 			title=_("Account creation failed ({0})").format(failure_class),

@@ -7,14 +7,21 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import REQUEST, TRACKER
 from verenigingen.account_creation.batches import enqueue_batch, enqueue_request, requeue_open_requests
-from verenigingen.account_creation.jobs import trackers_with_running_jobs, trackers_with_waiting_jobs
+from verenigingen.account_creation.jobs import (
+	HEARTBEAT_GRACE_SECONDS,
+	claim_states,
+	trackers_with_running_jobs,
+	trackers_with_waiting_jobs,
+)
 from verenigingen.account_creation.tracker import paused_trackers, refresh_tracker
+from verenigingen.core.claims import DEAD, UNKNOWN
 
 DUE_LIMIT = 2000
-# A run none of whose jobs is queued or running (Redis lost them, or their workers died) is
-# picked up again once its open requests have been untouched this long: longer than a request
-# can take, lock waits included (MariaDB's innodb_lock_wait_timeout is 50 s).
-LOST_JOB_GRACE_SECONDS = 90
+# A run none of whose jobs is queued or running on a live worker (Redis lost them, or their
+# workers died) is picked up again once its open requests have been untouched this long: rq's
+# heartbeat interval and a margin (core.claims), the time it takes to tell a silent worker gone.
+# A claimed request is judged by its claim at once (claim_states); claims make a late writer harmless.
+LOST_JOB_GRACE_SECONDS = HEARTBEAT_GRACE_SECONDS
 
 
 def select_due_requests(now=None, limit: int = DUE_LIMIT) -> list[dict]:
@@ -89,23 +96,25 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 	cutoff = now - timedelta(minutes=stuck_after_minutes)
 	lost_cutoff = now - timedelta(seconds=LOST_JOB_GRACE_SECONDS)
 	running = trackers_with_running_jobs()
-	# A Processing request is finished only by the job that claimed it: a queued job won't.
-	stuck = [
-		row for row in processing_requests(max(cutoff, lost_cutoff))
-		if row.modified <= cutoff or (row.modified <= lost_cutoff and row.tracker not in running)
-	]
+	stuck = stuck_processing_requests(now, cutoff, lost_cutoff, running)
 	for row in stuck:
 		frappe.db.sql(
-			"""update `tabAccount Creation Request` set status = 'Queued', modified = %(now)s
+			"""update `tabAccount Creation Request` set status = 'Queued', claimed_by = null, modified = %(now)s
 			where name = %(name)s and status = 'Processing' and modified = %(modified)s""",
 			{"name": row.name, "now": now_datetime(), "modified": row.modified},
 		)
 	live = running | trackers_with_waiting_jobs()
 	orphaned = set(stale_queued_trackers(cutoff)) | (set(stale_queued_trackers(lost_cutoff)) - live)
-	trackers = ({row.tracker for row in stuck if row.tracker} | orphaned) - paused_trackers()
-	for tracker_name in trackers:
-		generation = int(now_datetime().timestamp())
+	stuck_trackers = {row.tracker for row in stuck if row.tracker}
+	paused = paused_trackers()
+	generation = int(now_datetime().timestamp())
+	# A run with no live job gets all its open requests enqueued again; a run whose other jobs go
+	# on, only the batches its dead claimants held (its queued jobs still cover the rest).
+	for tracker_name in (orphaned | (stuck_trackers - live)) - paused:
 		requeue_open_requests(tracker_name, generation)
+	for tracker_name, batch_number in {(row.tracker, row.batch_number) for row in stuck if row.tracker in live}:
+		if tracker_name not in paused | orphaned:
+			requeue_open_requests(tracker_name, generation, batch_number)
 	single = frappe.get_all(
 		REQUEST, filters={"status": "Queued", "modified": ("<=", max(cutoff, lost_cutoff)), "tracker": ("is", "not set")},
 		fields=["name", "attempt_count", "priority"], limit_page_length=0,
@@ -117,11 +126,24 @@ def recover_stuck_requests(stuck_after_minutes: int) -> int:
 	return len(stuck)
 
 
-def processing_requests(modified_before) -> list[dict]:
-	return frappe.get_all(
-		REQUEST, filters={"status": "Processing", "modified": ("<=", modified_before)},
-		fields=["name", "tracker", "batch_number", "attempt_count", "priority", "modified"], limit_page_length=0,
+def stuck_processing_requests(now, cutoff, lost_cutoff, running: set[str]) -> list[dict]:
+	"""Processing requests that no live process will finish (a queued job never takes them).
+
+	A claimed request whose claimant is dead (its process gone here, its rq worker's heartbeat
+	stopped or on another job elsewhere) at once; one that cannot be judged (no claim) after the
+	grace when its run has no job on a live worker; any after the stuck threshold.
+	"""
+	rows = frappe.get_all(
+		REQUEST, filters={"status": "Processing"},
+		fields=["name", "tracker", "batch_number", "attempt_count", "priority", "modified", "claimed_by"],
+		limit_page_length=0,
 	)
+	states = claim_states(rows, now)
+	return [
+		row for row in rows
+		if row.modified <= cutoff or states[row.name] == DEAD
+		or (states[row.name] == UNKNOWN and row.modified <= lost_cutoff and row.tracker not in running)
+	]
 
 
 def stale_queued_trackers(cutoff) -> list[str]:

@@ -50,11 +50,18 @@ def collected_periods(batch_name: str) -> set[tuple[str, str]]:
 	return {(member, key) for member, key in rows}
 
 
-def fill_batch(batch_name: str) -> dict:
-	"""Put the members due on the collection date in a draft batch, audit it, return the preview."""
+def fill_batch(batch_name: str, due_source=None) -> dict:
+	"""Put the members due on the collection date in a draft batch, audit it, return the preview.
+
+	``due_source(doc, members)`` may give the entries instead of the members' amounts (the
+	ERPNext integration: outstanding contribution invoices, each entry naming its invoice).
+	"""
 	doc = batch_in_status(batch_name, DRAFT)
 	members = {row.name: row for row in mandated_members() if row.signature_date}
-	due = rules.select_due(list(members.values()), getdate(doc.collection_date), collected_periods(doc.name))
+	if due_source:
+		due = due_source(doc, members)
+	else:
+		due = rules.select_due(list(members.values()), getdate(doc.collection_date), collected_periods(doc.name))
 	max_amount = flt(frappe.get_cached_doc("Verenigingen Settings").get("max_collection_amount"))
 	doc.trace_id = new_trace_id()
 	doc.set("entries", [])
@@ -70,6 +77,7 @@ def fill_batch(batch_name: str) -> dict:
 				"iban_masked": mask_iban(member.iban),
 				"amount": amount,
 				"period_key": item.period_key,
+				"sales_invoice": item.invoice,
 				"sequence_type": member.sequence_type,
 				"end_to_end_id": f"{doc.name}-{number}"[:35],
 				"compliance_status": compliance.entry_verdict(
@@ -191,7 +199,8 @@ def _collections(doc) -> list[Collection]:
 			row.mandate,
 			getdate(mandates[row.mandate].signature_date),
 			row.sequence_type or FIRST,
-			_("Contributie {0}").format(row.period_key),
+			_("Contributie {0}").format(row.period_key)
+			+ (f" {row.get('sales_invoice')}" if row.get("sales_invoice") else ""),
 			row.end_to_end_id,
 		)
 		for row in doc.entries
@@ -234,7 +243,9 @@ def _set_sequence(mandate_name: str, sequence_type: str, collected_on) -> None:
 	mandate.save()
 
 
-def record_outcome(batch_name: str, member: str, status: str, reason_code: str | None = None) -> dict:
+def record_outcome(
+	batch_name: str, member: str, status: str, reason_code: str | None = None, end_to_end_id: str | None = None
+) -> dict:
 	"""A bank outcome for one entry: a reject or reversal is audited as Failed with its reason code."""
 	if status not in OUTCOMES:
 		frappe.throw(_("Outcome must be one of {0}").format(", ".join(OUTCOMES)))
@@ -244,7 +255,11 @@ def record_outcome(batch_name: str, member: str, status: str, reason_code: str |
 			_("A rejected or reversed collection needs its four-character reason code (e.g. AC04, MD06)")
 		)
 	doc = batch_in_status(batch_name, SUBMITTED, PROCESSED)
-	row = next((entry for entry in doc.entries if entry.member == member), None)
+	# a member may have several entries (one per outstanding invoice): the end-to-end id picks one
+	row = next(
+		(e for e in doc.entries if e.member == member and (not end_to_end_id or e.end_to_end_id == end_to_end_id)),
+		None,
+	)
 	if not row:
 		frappe.throw(_("Member {0} is not in Direct Debit Batch {1}").format(member, doc.name))
 	row.status, row.reason_code = status, reason_code if status != "Collected" else None
@@ -268,6 +283,7 @@ def record_outcome(batch_name: str, member: str, status: str, reason_code: str |
 			"reason_code": reason_code,
 			"iban": row.iban_masked,
 			"end_to_end_id": row.end_to_end_id,
+			"sales_invoice": row.get("sales_invoice"),
 		},
 	)
 	return {"batch": doc.name, "member": member, "status": status, "compliance_status": verdict}

@@ -11,6 +11,7 @@ from verenigingen.permissions import (
 	SYSTEM_MANAGER_ROLE,
 )
 from verenigingen.setup.bulk_queue import ensure_bulk_queue_configured
+from verenigingen.setup.erpnext_fields import ensure_erpnext_fields, remove_erpnext_fields
 
 # Members are Website Users: their role must not open the Desk.
 ROLE_DESK_ACCESS = {ADMINISTRATOR_ROLE: 1, MANAGER_ROLE: 1, MEMBER_ROLE: 0, MONITORING_ROLE: 0}
@@ -39,6 +40,7 @@ def after_install() -> None:
 	ensure_user_secrets_for_system_managers()
 	ensure_contact_email_index()
 	ensure_bulk_queue_configured()
+	ensure_erpnext_fields()  # only when ERPNext is installed on the site
 
 
 def after_migrate() -> None:
@@ -48,6 +50,7 @@ def after_migrate() -> None:
 
 def before_uninstall() -> None:
 	"""Leave the bench config alone (other sites may use the queue); drop only our profile."""
+	remove_erpnext_fields()
 	if frappe.db.exists("Role Profile", MEMBER_ROLE_PROFILE):
 		frappe.delete_doc("Role Profile", MEMBER_ROLE_PROFILE, force=True)
 	for name in frappe.get_all(

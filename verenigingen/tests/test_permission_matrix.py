@@ -88,12 +88,22 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.sepa_batches.mark_batch_submitted": ADMINS,
 	"verenigingen.utils.sepa_batches.record_collection_outcome": ADMINS,
 	"verenigingen.utils.sepa_batches.import_bank_return": ADMINS,
+	# ERPNext contribution accounting (issue 15): an ERPNext accounting role (Accounts User/Manager) and a
+	# staff role; none of the six identities has both (a System Manager has no accounting rights in ERPNext
+	# either). The same on a bench without ERPNext: the role check comes before "ERPNext is not installed".
+	# The allowed side is tested in test_erpnext_contributions (a treasurer with those roles).
+	"verenigingen.utils.erpnext_contributions.queue_customers_for_members": NOBODY,
+	"verenigingen.utils.erpnext_contributions.queue_contribution_invoices": NOBODY,
+	"verenigingen.utils.erpnext_contributions.fill_batch_from_invoices": NOBODY,
+	"verenigingen.utils.erpnext_contributions.book_batch_payments": NOBODY,
+	"verenigingen.utils.erpnext_contributions.get_member_contributions": NOBODY,
 }
 
 # Desk pages, Script Reports and www pages of the app -> who may open them.
 EXPECTED_VIEWS: dict[str, frozenset] = {
 	"page:bulk-operations-monitor": STAFF,
 	"report:Bulk Operations Performance Report": STAFF,
+	"report:Outstanding Contributions": NOBODY,  # Accounts User/Manager only (test_erpnext_contributions)
 	"www:/monitoring_dashboard": ADMINS,
 }
 

@@ -106,6 +106,62 @@ class BulkWorkers:
 		self.processes = []
 
 
+class OtherHostWorkers:
+	"""`bench worker` processes running as another host would: in a UTS and PID namespace of their
+	own (``unshare``: another hostname, their own process ids), on this machine's network, so on
+	the same Redis and MariaDB over 127.0.0.1. ``kill`` ends the host from outside: SIGKILL to the
+	namespace's init makes the kernel kill every process in it, workers and work horses alike, as
+	when a machine dies. Needs root (unshare)."""
+
+	def __init__(self, hostname: str, count: int = 1, queue: str = "bulk", env: dict[str, str] | None = None):
+		self.hostname, self.count, self.queue, self.env = hostname, count, queue, env
+		self.unshare: subprocess.Popen | None = None
+
+	def start(self) -> "OtherHostWorkers":
+		bench = get_bench_path()
+		worker = f"{os.path.join(bench, 'env', 'bin', 'python')} -m frappe.utils.bench_helper frappe worker --queue {self.queue}"
+		script = f"hostname {self.hostname}; " + " ".join([f"{worker} &"] * self.count) + " wait"
+		log = open(os.path.join(bench, "logs", f"verenigingen-test-{self.hostname}.log"), "ab")  # noqa: SIM115
+		self.unshare = subprocess.Popen(["unshare", "--uts", "--pid", "--fork", "--mount-proc", "sh", "-c", script],
+			cwd=os.path.join(bench, "sites"), stdout=log, stderr=subprocess.STDOUT, start_new_session=True, env=self.env)
+		return self
+
+	def init(self) -> psutil.Process | None:
+		"""The namespace's init (pid 1 inside it): the shell unshare forked."""
+		for _ in range(100):
+			try:
+				children = psutil.Process(self.unshare.pid).children()
+			except psutil.NoSuchProcess:
+				return None
+			if children:
+				return children[0]
+			time.sleep(0.05)
+		return None
+
+	def kill(self) -> None:
+		"""The host dies: SIGKILL its namespace's init; the kernel kills everything in the namespace."""
+		init = self.init()
+		if init:
+			init.kill()
+		self.unshare.wait(timeout=30)
+
+	def stop(self) -> None:
+		"""Warm shutdown of the host's workers (its init ignores SIGTERM), then the namespace ends."""
+		if not self.unshare or self.unshare.poll() is not None:
+			return
+		init = self.init()
+		workers = init.children() if init else []
+		for worker in workers:
+			try:
+				worker.terminate()
+			except psutil.NoSuchProcess:
+				pass
+		try:
+			self.unshare.wait(timeout=60)
+		except subprocess.TimeoutExpired:
+			self.kill()
+
+
 class WithBulkWorkers:
 	"""Test-class mixin: two real `bulk` workers serve the whole class."""
 

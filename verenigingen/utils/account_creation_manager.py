@@ -19,6 +19,7 @@ from verenigingen.account_creation import (
 	welcome_emails,
 )
 from verenigingen.account_creation import plan as run_plan
+from verenigingen.account_creation import site_activity
 from verenigingen.account_creation.pipeline import AccountCreationManager
 from verenigingen.core.batching import split_into_batches
 from verenigingen.permissions import require_run_control, require_staff
@@ -93,6 +94,7 @@ def queue_bulk_account_creation_for_members(member_names, roles=None, role_profi
 	tracker_name = tracker.create_tracker(len(eligible), batch_size, len(groups), priority, welcome,
 		source_import_doctype or ("Mijnrood CSV Import" if source_import else None), source_import)
 	request_of = requests.insert_bulk_requests(eligible, groups, tracker_name, roles, role_profile, priority, welcome)
+	site_activity.record_run_start(tracker_name, len(eligible))  # Frappe's scheduler: the site is active
 	for number, member_group in enumerate(groups, 1):
 		batches.enqueue_batch(tracker_name, number, [request_of[member] for member in member_group])
 	summary.update(tracker=tracker_name, batches=len(groups))

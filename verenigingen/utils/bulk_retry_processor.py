@@ -3,16 +3,15 @@
 import frappe
 from frappe import _
 
-from verenigingen.account_creation import REQUEST, TRACKER, retry
+from verenigingen.account_creation import REQUEST, TRACKER, retry, watch
 from verenigingen.permissions import require_run_control, require_staff
 
 
 def process_retry_queues() -> dict:
-	"""Scheduler (every minute): retry due transient failures and recover stuck requests."""
-	settings = frappe.get_cached_doc("Verenigingen Settings")
-	recovered = retry.recover_stuck_requests(settings.stuck_job_threshold_minutes or 30)
-	retried = retry.retry_due_requests()
-	return {"retried": retried, "recovered": recovered}
+	"""Scheduler (every minute): retry due transient failures and recover stuck requests; while a
+	run is open, keep the site active for Frappe's scheduler and recover all minute long."""
+	threshold = frappe.get_cached_doc("Verenigingen Settings").stuck_job_threshold_minutes or 30
+	return watch.scheduler_pass(threshold)
 
 
 @frappe.whitelist()
