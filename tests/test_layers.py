@@ -1,4 +1,4 @@
-"""Feature packages import downwards only: shared < account_creation < sepa < member_import < monitoring.
+"""Feature packages import downwards only: shared < account_creation < sepa < erpnext < member_import < monitoring.
 
 A package may import ``verenigingen.core``, the top-level modules (permissions, ...) and the packages
 before it in LAYERS, never one after it: otherwise two features reach into each other's internals
@@ -12,8 +12,9 @@ import pytest
 
 APP = Path(__file__).parent.parent / "verenigingen"
 # Lowest first. account_creation is the base feature; sepa's mandate runs use its trackers and
-# batches; the Mijnrood import starts account and mandate runs; monitoring watches them all.
-LAYERS = ("shared", "account_creation", "sepa", "member_import", "monitoring")
+# batches; erpnext's runs use both and fill batches from invoices; the Mijnrood import starts
+# account, mandate and Customer runs; monitoring watches them all.
+LAYERS = ("shared", "account_creation", "sepa", "erpnext", "member_import", "monitoring")
 
 
 def imported_packages(path: Path) -> set[str]:

@@ -10,6 +10,15 @@ app_license = "agpl-3.0"
 after_install = "verenigingen.setup.install.after_install"
 after_migrate = "verenigingen.setup.install.after_migrate"
 before_uninstall = "verenigingen.setup.install.before_uninstall"
+# ERPNext installed after this app: its Custom Fields for contribution accounting (setup/erpnext_fields.py).
+after_app_install = "verenigingen.setup.erpnext_fields.after_app_install"
+
+# ERPNext contribution accounting on the Member form and list (shown only when ERPNext is installed)
+doctype_js = {
+	"Member": "public/js/member_erpnext.js",
+	"Direct Debit Batch": "public/js/direct_debit_batch_erpnext.js",
+}
+doctype_list_js = {"Member": "public/js/member_list_erpnext.js"}
 
 # Permissions
 # -----------
@@ -27,6 +36,9 @@ has_permission = {
 }
 
 doc_events = {
+	# A bank return of a collection booked in ERPNext cancels its Payment Entry (erpnext/payments.py;
+	# does nothing without ERPNext).
+	"Direct Debit Batch": {"on_update": "verenigingen.erpnext.payments.on_batch_update"},
 	# Staff create member Users; these keep them from granting roles or taking over a login.
 	"User": {
 		"before_validate": "verenigingen.account_creation.user_guard.refuse_login_changes",

@@ -20,6 +20,7 @@ from verenigingen.member_import.runs import fail_run, load_run
 from verenigingen.member_import.source import read_upload
 from verenigingen.member_import.validation import plan_whole_file
 from verenigingen.member_import.writer import write_chunk
+from verenigingen.erpnext.after_import import queue_import_customers
 from verenigingen.sepa.after_import import queue_import_mandates
 
 DEFAULT_CHUNK_SIZE = 500
@@ -108,6 +109,7 @@ def finish_import(doc, rows: list, counts: dict, failures: dict) -> dict:
 	"""Queue accounts when asked, then store the final status."""
 	values = queue_accounts(doc, rows, failures) if doc.create_user_accounts else {}
 	queue_import_mandates(doc, rows, failures)  # SEPA mandates for members with an IBAN (sepa/after_import.py)
+	queue_import_customers(doc, rows, failures)  # ERPNext Customers, when installed (erpnext/after_import.py)
 	values.update(
 		status=import_status.final_status(counts["error_count"], counts["skipped_count"]),
 		finished_at=now_datetime(),

@@ -23,7 +23,9 @@ def apply_bank_return(batch_name: str, content: bytes | str) -> dict:
 		if not member:
 			unknown.append(item.end_to_end_id)
 			continue
-		recorded.append(record_outcome(batch_name, member, item.status, item.reason_code or "NARR"))
+		recorded.append(
+			record_outcome(batch_name, member, item.status, item.reason_code or "NARR", item.end_to_end_id)
+		)
 	return {"batch": batch_name, "recorded": len(recorded), "unknown_end_to_end_ids": unknown}
 
 

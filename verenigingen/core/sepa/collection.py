@@ -15,6 +15,7 @@ class DueEntry:
 	mandate: str
 	amount_cents: int
 	period_key: str
+	invoice: str | None = None  # the contribution invoice collected (ERPNext integration)
 
 
 def to_cents(amount) -> int:

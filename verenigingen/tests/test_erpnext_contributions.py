@@ -1,0 +1,279 @@
+"""ERPNext tier: Customers, contribution invoices, direct debit of invoices, payments and returns.
+
+Runs only on a site with ERPNext installed (company "Vereniging Test", EUR, chart "Standard",
+made by verenigingen.tests.erpnext_setup); skipped LOUDLY otherwise. The bulk runs go through
+real `bulk` workers of the bench (verenigingen.tests.workers).
+"""
+
+import frappe
+import sepaxml
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import getdate, today
+from lxml import etree
+
+from verenigingen.core.contributions import due_invoices
+from verenigingen.sepa import AUDIT_LOG, BATCH, MANDATE
+from verenigingen.tests.erpnext_setup import accounting_settings_for_tests, ensure_test_company, require_erpnext_or_skip
+from verenigingen.tests.factories import make_member, make_user
+from verenigingen.tests.import_factories import set_settings
+from verenigingen.tests.sepa_factories import CREDITOR, IBANS, collection_date, delete_sepa_data, make_mandated_member, notify
+from verenigingen.tests.workers import WithBulkWorkers, wait_for_tracker
+
+
+class ErpnextTestCase(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		require_erpnext_or_skip()
+		super().setUpClass()
+		frappe.set_user("Administrator")
+		ensure_test_company()
+		cls.old_settings = set_settings(**CREDITOR, **accounting_settings_for_tests())
+
+	@classmethod
+	def tearDownClass(cls):
+		frappe.set_user("Administrator")
+		set_settings(**cls.old_settings)
+		super().tearDownClass()
+
+	def setUp(self):
+		frappe.set_user("Administrator")
+		self.member_names = []
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+		frappe.db.rollback()
+		# members and mandates go (other tests fill batches from every mandated member); the
+		# accounting documents stay, as a ledger's do
+		delete_sepa_data(self.member_names)
+		if self.member_names:
+			frappe.db.delete("Member", {"name": ("in", self.member_names)})
+		frappe.db.commit()
+
+	def member(self, **values):
+		doc = make_member(contribution_amount=values.pop("amount", 12.5), contribution_period="Monthly",
+			member_since="2024-01-15", **values)
+		self.member_names.append(doc.name)
+		return doc
+
+	def mandated(self, amount: float, iban: str):
+		doc = make_mandated_member(iban, amount=amount)
+		self.member_names.append(doc.name)
+		return doc
+
+
+class TestCustomersAndInvoices(ErpnextTestCase):
+	def test_customer_is_created_once_and_an_existing_one_is_linked_by_email(self):
+		from verenigingen.erpnext.customers import customers_by_email, ensure_customer
+
+		new = self.member()
+		known = self.member(email=f"Known.{frappe.generate_hash(length=6)}@example.nl")
+		existing = frappe.get_doc(
+			{"doctype": "Customer", "customer_name": "Bestaande Klant", "customer_group": "All Customer Groups",
+				"territory": "All Territories", "email_id": known.email.lower()}
+		).insert()
+		self.assertEqual(ensure_customer(new.name), "create")
+		self.assertEqual(ensure_customer(known.name), "link")
+		self.assertEqual(frappe.db.get_value("Member", known.name, "customer"), existing.name)
+		# idempotent: a second pass keeps both, and makes no other Customer for these e-mails
+		self.assertEqual((ensure_customer(new.name), ensure_customer(known.name)), ("keep", "keep"))
+		customer = frappe.db.get_value("Member", new.name, "customer")
+		self.assertEqual(frappe.db.get_value("Customer", customer, "customer_name"), new.full_name)
+		self.assertEqual(customers_by_email([new.email]), {new.email.lower(): customer})
+		self.assertEqual(frappe.db.count("Customer", {"email_id": ("in", [new.email, known.email.lower()])}), 2)
+
+	def test_one_submitted_invoice_per_member_and_period(self):
+		from verenigingen.erpnext.invoices import invoice_member, plan_invoices
+
+		member = self.member(amount=7.5)
+		day = str(getdate(today()))
+		self.assertEqual([item.member for item in plan_invoices([member.name], day)], [member.name])
+		name = invoice_member(member.name, day)
+		invoice = frappe.get_doc("Sales Invoice", name)
+		self.assertEqual((invoice.docstatus, invoice.grand_total, invoice.company), (1, 7.5, "Vereniging Test"))
+		self.assertEqual(invoice.verenigingen_member, member.name)
+		self.assertEqual(invoice.customer, frappe.db.get_value("Member", member.name, "customer"))
+		self.assertEqual(invoice.items[0].item_code, "Contributie")
+		# a second run for the same period makes nothing
+		self.assertIsNone(invoice_member(member.name, day))
+		self.assertEqual(plan_invoices([member.name], day), [])
+		self.assertEqual(frappe.db.count("Sales Invoice", {"verenigingen_member": member.name}), 1)
+		# the unique key refuses a second invoice even past the checks
+		dup = frappe.copy_doc(invoice)
+		dup.verenigingen_contribution_key = invoice.verenigingen_contribution_key
+		with self.assertRaises(frappe.UniqueValidationError):
+			dup.insert()
+
+	def test_member_form_data_and_report(self):
+		from verenigingen.erpnext.invoices import invoice_member
+		from verenigingen.utils.erpnext_contributions import get_member_contributions
+		from verenigingen.verenigingen.report.outstanding_contributions.outstanding_contributions import execute
+
+		member = self.member(amount=9)
+		invoice_member(member.name, today())
+		data = get_member_contributions(member.name)
+		self.assertEqual((data["total_outstanding"], len(data["outstanding"])), (9, 1))
+		self.assertTrue(data["customer"])
+		columns, rows = execute({})
+		mine = [row for row in rows if row.member == member.name]
+		self.assertEqual([(row.invoices, row.outstanding) for row in mine], [(1, 9)])
+
+
+class TestAccountingRoles(ErpnextTestCase):
+	"""The allowed side of the permission matrix's rows: a treasurer holds accounting and staff roles."""
+
+	def user(self, *roles):
+		return make_user(roles=roles, user_type="System User").name
+
+	def test_accounting_runs_need_an_accounting_role_a_staff_role_and_erpnext_rights(self):
+		from verenigingen.utils.erpnext_contributions import (
+			get_member_contributions,
+			queue_contribution_invoices,
+			queue_customers_for_members,
+		)
+		from verenigingen.verenigingen.report.outstanding_contributions.outstanding_contributions import execute
+
+		member = self.member()
+		manager = self.user("Verenigingen Manager")
+		bookkeeper = self.user("Accounts User")  # no staff role: members are not theirs to see
+		invoicer = self.user("Verenigingen Administrator", "Accounts User")
+		treasurer = self.user("Verenigingen Administrator", "Accounts User", "Sales User")
+		for user in (manager, bookkeeper):
+			frappe.set_user(user)
+			with self.assertRaises(frappe.PermissionError):
+				queue_customers_for_members(frappe.as_json([member.name]))
+			with self.assertRaises(frappe.PermissionError):
+				get_member_contributions(member.name)
+		frappe.set_user(invoicer)
+		with self.assertRaises(frappe.PermissionError):  # ERPNext: Customers are made by Sales roles
+			queue_customers_for_members(frappe.as_json([member.name]))
+		self.assertEqual(queue_contribution_invoices(today(), "[]")["queued"], 0)
+		frappe.set_user(treasurer)
+		self.assertEqual(get_member_contributions(member.name)["member"], member.name)
+		self.assertEqual(len(execute({})[0]), 7)
+		frappe.set_user("Administrator")
+
+
+class TestContributionStory(WithBulkWorkers, ErpnextTestCase):
+	"""Members with mandates -> Customer run -> invoice run -> batch of invoices -> payments -> returns."""
+
+	def test_story(self):
+		from verenigingen.erpnext import runs
+		from verenigingen.sepa.bank_returns import apply_bank_return
+		from verenigingen.sepa.collections import generate_file, mark_submitted
+		from verenigingen.utils.erpnext_contributions import (
+			book_batch_payments,
+			fill_batch_from_invoices,
+			queue_contribution_invoices,
+			queue_customers_for_members,
+		)
+
+		members = [self.mandated(5 + n, IBANS[n % len(IBANS)]) for n in range(5)]
+		broken = self.member(amount=3)  # its Customer is disabled: the invoice fails with a reason
+		frappe.db.commit()
+		names = [m.name for m in members] + [broken.name]
+
+		# a Customer per member, in a bulk run; a second run has nothing to do
+		run = queue_customers_for_members(names)
+		frappe.db.commit()
+		self.assertEqual(run["queued"], 6)
+		self.assertEqual(wait_for_tracker(run["tracker"]).status, "Completed")
+		self.assertEqual(queue_customers_for_members(names)["queued"], 0)
+		customers = frappe.get_all("Member", filters={"name": ("in", names)}, pluck="customer")
+		self.assertEqual(len(set(customers)), 6)
+		frappe.db.set_value("Customer", frappe.db.get_value("Member", broken.name, "customer"), "disabled", 1)
+		frappe.db.commit()
+
+		# invoices: one per due member; the broken member's failure has its reason on the run
+		run = queue_contribution_invoices(today(), frappe.as_json(names))
+		frappe.db.commit()
+		tracker = wait_for_tracker(run["tracker"])
+		self.assertEqual((tracker.status, tracker.successful, tracker.failed), ("Completed with Errors", 5, 1))
+		self.assertIn("disabled", runs.failures_of(run["tracker"])[broken.name].lower())
+		invoices = frappe.get_all("Sales Invoice", filters={"verenigingen_member": ("in", names), "docstatus": 1},
+			fields=["name", "verenigingen_member", "grand_total"])
+		self.assertEqual(sorted(i.verenigingen_member for i in invoices), sorted(m.name for m in members))
+		rows = frappe.get_all("Member", filters={"name": ("in", names)},
+			fields=["name", "contribution_amount", "contribution_period", "member_since"])
+		self.assertEqual(len(due_invoices(rows, getdate(today()), set())), 6)  # the rule agrees: 6 due, 1 failed
+		again = queue_contribution_invoices(today(), frappe.as_json([m.name for m in members]))
+		self.assertEqual(again["queued"], 0)
+
+		# a direct-debit batch of those invoices: each entry names its invoice; the file validates
+		batch = frappe.get_doc({"doctype": BATCH, "collection_date": collection_date()}).insert()
+		frappe.db.commit()
+		fill_batch_from_invoices(batch.name)
+		batch.reload()
+		mine = {row.member: row for row in batch.entries if row.member in names}
+		by_member = {i.verenigingen_member: i for i in invoices}
+		self.assertEqual({m: r.sales_invoice for m, r in mine.items()}, {m: i.name for m, i in by_member.items()})
+		self.assertEqual({m: r.amount for m, r in mine.items()}, {m: i.grand_total for m, i in by_member.items()})
+		generate_file(batch.name)
+		batch.reload()
+		xml = frappe.get_doc("File", batch.xml_file).get_content()
+		xml = xml if isinstance(xml, bytes) else xml.encode()
+		xsd = etree.XMLSchema(etree.parse(f"{sepaxml.__path__[0]}/schemas/pain.008.001.02.xsd"))
+		self.assertTrue(xsd.validate(etree.fromstring(xml)), xsd.error_log)
+		for invoice in invoices:
+			self.assertIn(invoice.name.encode(), xml)
+		notify(batch.name)
+		mark_submitted(batch.name)
+		batch.reload()
+		first, second, third = (mine[m.name] for m in members[:3])
+		mandate_of = {m.name: frappe.db.get_value(MANDATE, {"member": m.name, "status": "Active"}) for m in members}
+		self.assertEqual(frappe.db.get_value(MANDATE, mandate_of[members[0].name], "sequence_type"), "RCUR")
+
+		# pain.002: the first member's FRST collection is rejected before settlement
+		pain002 = (
+			'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt><OrgnlPmtInfAndSts>'
+			f"<TxInfAndSts><OrgnlEndToEndId>{first.end_to_end_id}</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+			"<StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+		)
+		apply_bank_return(batch.name, pain002)
+		self.assertEqual(frappe.db.get_value(MANDATE, mandate_of[members[0].name], "sequence_type"), "FRST")
+
+		# collected: Payment Entries for the others, in a bulk run; a second run books nothing
+		run = book_batch_payments(batch.name)
+		frappe.db.commit()
+		self.assertEqual(run["queued"], 4)
+		self.assertEqual(wait_for_tracker(run["tracker"]).status, "Completed")
+		self.assertEqual(book_batch_payments(batch.name)["queued"], 0)
+		outstanding = {i.name: frappe.db.get_value("Sales Invoice", i.name, "outstanding_amount") for i in invoices}
+		self.assertEqual(outstanding[first.sales_invoice], by_member[members[0].name].grand_total)
+		self.assertEqual({outstanding[row.sales_invoice] for row in (second, third)}, {0})
+		payment = frappe.db.get_value("Direct Debit Batch Entry", second.name, "payment_entry")
+		self.assertEqual(frappe.db.get_value("Payment Entry", payment, "docstatus"), 1)
+
+		# camt.054: the second member's collection comes back after settlement: payment cancelled,
+		# invoice open again, mandate stays RCUR (a returned collection was settled)
+		camt054 = (
+			'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><Ntfctn><Ntry>'
+			f"<NtryDtls><TxDtls><Refs><EndToEndId>{second.end_to_end_id}</EndToEndId></Refs>"
+			"<RtrInf><Rsn><Cd>MD06</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+		)
+		apply_bank_return(batch.name, camt054)
+		self.assertEqual(frappe.db.get_value("Payment Entry", payment, "docstatus"), 2)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", second.sales_invoice, "outstanding_amount"),
+			by_member[members[1].name].grand_total)
+		self.assertEqual(frappe.db.get_value(MANDATE, mandate_of[members[1].name], "sequence_type"), "RCUR")
+		self.assertEqual(frappe.db.get_value("Sales Invoice", third.sales_invoice, "outstanding_amount"), 0)
+
+		# the returned and the rejected invoice are open again: the next batch collects them
+		later = frappe.get_doc({"doctype": BATCH, "collection_date": collection_date(40)}).insert()
+		fill_batch_from_invoices(later.name)
+		later.reload()
+		self.assertEqual(
+			{row.sales_invoice for row in later.entries if row.member in names},
+			{first.sales_invoice, second.sales_invoice},
+		)
+
+		# the SEPA Audit Log tells the story of the batch
+		actions = frappe.get_all(AUDIT_LOG, filters={"trace_id": batch.trace_id}, pluck="action", order_by="timestamp")
+		for action in ("Batch Filled", "File Generated", "Submitted to Bank", "Collection Rejected", "Payments Queued",
+			"Payment Booked", "Payment Cancelled", "Collection Reversed"):
+			self.assertIn(action, actions)
+		self.assertEqual(actions.count("Payment Booked"), 4)
+		cancelled = frappe.get_all(AUDIT_LOG, filters={"trace_id": batch.trace_id, "action": "Payment Cancelled"},
+			fields=["details", "reference_name"])
+		self.assertEqual(len(cancelled), 1)
+		self.assertIn(second.sales_invoice, cancelled[0].details)
+		self.assertEqual(cancelled[0].reference_name, batch.name)

@@ -1,0 +1,3 @@
+frappe.query_reports["Outstanding Contributions"] = {
+	filters: [{ fieldname: "chapter", label: __("Chapter"), fieldtype: "Link", options: "Chapter" }],
+};
