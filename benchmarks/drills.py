@@ -1,26 +1,37 @@
 #!/usr/bin/env python3
-"""Drills: Redis flushed, MariaDB restarted and workers killed in the middle of a bulk run.
+"""Drills: Redis flushed, MariaDB restarted, workers killed and a worker host lost mid-run.
 
     python3 benchmarks/drills.py --bench /opt/frappe-bench --site SITE [--members 500]
-        [--drills redis,mariadb,kills]
+        [--drills redis,mariadb,kills,otherhost] [--never-logged-in]
 
 Each drill runs the bulk account path for --members Dutch-named members on two
-production-style `bench worker --queue bulk` processes (no CI in their environment). The
-incident lands mid-run by construction: two members are held locked from a second database
-connection, so both workers stop at a known request, and the incident happens while they wait.
-The drill then acts as the site scheduler does (process_retry_queues once a minute, nothing by
-hand) until the run finishes, and checks the invariants: the tracker Completed with exact
-counts, and exactly one User and one Contact per member. Prints, per drill, the time from the
-incident to the first account made after it and to the run's end.
+production-style `bench worker --queue bulk` processes (no CI in their environment). Recovery is
+the real one: Frappe's scheduler process (`bench schedule`) and two `bench worker --queue
+short,default` processes run for the whole drill, and nothing else acts. The incident lands
+mid-run by construction: two members are held locked from a second database connection, so
+both bulk workers stop at a known request, and the incident happens while they wait. Then the
+drill only watches, and checks the invariants: the tracker Completed with exact counts, and
+exactly one User and one Contact per member. Prints, per incident, the time from the incident
+to its recovery (target <= 60 s), to the first account made after it and to the run's end.
 
-- redis: FLUSHALL while the workers wait (every queued job and job hash is gone).
-- mariadb: MariaDB stopped and started again while the workers wait (needs root; it uses the
-  start-stop-daemon commands the machine's MariaDB was started with).
-- kills: both workers SIGKILLed three times during one run, each time while they wait at a
-  held member; restarted after each kill.
+- redis: FLUSHALL while the workers wait (every queued job, job hash and worker key is gone).
+  Recovered: a new job of the run enqueued, or the run finished without one.
+- mariadb: MariaDB stopped and started again while the workers wait (needs root; the
+  start-stop-daemon commands the machine's MariaDB was started with). Recovered: the requests
+  the workers held are back in the queue (or done).
+- kills: both workers and their work horses SIGKILLed three times during one run, each time
+  while they wait at a held member; restarted at once, as supervisor does. Recovered: likewise.
+- otherhost: the two bulk workers run as two other hosts, each in a UTS and PID namespace of its
+  own (`unshare`: another hostname, its own pids; same Redis and MariaDB over 127.0.0.1); one
+  host is killed from outside (SIGKILL to its namespace's init: every process in it dies) while
+  its worker waits. Its request is judged by its rq heartbeat alone. Recovered: likewise.
 
-Not part of CI: restarting the database under a test runner would take its connection too,
-and each drill waits for the scheduler's recovery (a 90 s grace, ticks every 60 s).
+--never-logged-in deletes the site's Activity Log before each drill, so the site is dormant to
+Frappe's scheduler (as a new site nobody logged in to) until the run itself counts as activity;
+use it on a site of its own. The site's scheduler is enabled.
+
+Not part of CI: restarting the database under a test runner would take its connection too.
+Run it under the bench's tier-2 lock: the workers serve every site of the bench.
 """
 
 import subprocess
@@ -30,22 +41,49 @@ from bench_env import bench_arguments, reexec_in_bench
 from bulk_accounts import FINISHED, make_members
 from dutch_names import namesake_people
 
-TICK_SECONDS = 60
 BATCH_SIZE = 50
 MARIADB = "/usr/sbin/mariadbd"
+RECOVERY_TARGET_S = 60
+HOSTS = ("drill-host-a", "drill-host-b")
 
 
 def parse_args():
 	parser = bench_arguments(__doc__.splitlines()[0])
 	parser.set_defaults(members=500)
-	parser.add_argument("--drills", default="redis,mariadb,kills")
+	parser.add_argument("--drills", default="redis,mariadb,kills,otherhost")
+	parser.add_argument("--never-logged-in", action="store_true", help="delete the site's Activity Log first")
 	return parser.parse_args()
 
 
-class Run:
-	"""One bulk run under drill: its members, tracker, workers and the scheduler's ticks."""
+class Scheduling:
+	"""Frappe's scheduler process and the workers its jobs run on, for the whole drill."""
 
-	def __init__(self, label: str, members: int):
+	def __init__(self):
+		from verenigingen.tests.workers import BulkWorkers, production_environment, start_bench_process
+
+		self.scheduler = start_bench_process(["schedule"], "verenigingen-drill-scheduler.log", production_environment())
+		self.workers = BulkWorkers(2, queue="short,default", env=production_environment()).start()
+
+	def stop(self) -> None:
+		import os
+		import signal
+
+		os.killpg(self.scheduler.pid, signal.SIGTERM)
+		self.scheduler.wait(timeout=30)
+		self.workers.stop()
+
+
+def site_dormant() -> bool:
+	"""Whether Frappe's scheduler calls the site dormant now (then it runs its jobs once a day)."""
+	from frappe.utils.scheduler import is_dormant
+
+	return is_dormant()
+
+
+class Run:
+	"""One bulk run under drill: its members, tracker and bulk workers."""
+
+	def __init__(self, label: str, members: int, workers=None):
 		import frappe
 
 		from verenigingen.tests.workers import BulkWorkers, production_environment
@@ -53,9 +91,9 @@ class Run:
 		self.label = label
 		prefix = "D" + frappe.generate_hash(length=4).upper() + label[0].upper()
 		self.names = make_members(prefix, namesake_people(members, seed=sum(map(ord, label))))
-		self.workers = BulkWorkers(2, env=production_environment()).start()
+		self.workers = workers or BulkWorkers(2, env=production_environment()).start()
 		self.tracker = None
-		self.next_tick = time.monotonic() + TICK_SECONDS
+		self.dormant_during = None
 
 	def member(self, batch: int, position: int) -> str:
 		return self.names[(batch - 1) * BATCH_SIZE + position]
@@ -67,6 +105,7 @@ class Run:
 
 		self.tracker = queue_bulk_account_creation_for_members(self.names, batch_size=BATCH_SIZE)["tracker"]
 		frappe.db.commit()
+		self.dormant_during = site_dormant()
 
 	def counts(self) -> dict:
 		import frappe
@@ -81,26 +120,45 @@ class Run:
 		frappe.db.rollback()
 		return frappe.db.count("Account Creation Request", {"tracker": self.tracker, "status": "Completed"})
 
-	def tick(self) -> None:
-		"""What the site scheduler does every minute."""
+	def held_claims(self, requests: list[str]) -> dict[str, str]:
 		import frappe
 
-		from verenigingen.utils.bulk_retry_processor import process_retry_queues
+		frappe.db.rollback()
+		return dict(frappe.get_all("Account Creation Request", filters={"name": ("in", requests)},
+			fields=["name", "claimed_by"], as_list=True))
 
-		if time.monotonic() >= self.next_tick:
-			process_retry_queues()
-			frappe.db.commit()
-			self.next_tick += TICK_SECONDS
+	def released(self, claims: dict[str, str]) -> bool:
+		"""None of the requests is still Processing under the claim it had at the incident."""
+		import frappe
 
-	def until_finished(self, incident_at: float, done_at_incident: int, timeout: float = 1800) -> dict:
-		first_progress = None
+		frappe.db.rollback()
+		rows = frappe.get_all("Account Creation Request", filters={"name": ("in", list(claims))},
+			fields=["name", "status", "claimed_by"])
+		return all(row.status != "Processing" or row.claimed_by != claims[row.name] for row in rows)
+
+	def recovery_job_enqueued(self) -> bool:
+		"""A job of this run that recovery enqueued (a new generation: ``-r<n>``) is queued or started."""
+		from frappe.utils.background_jobs import get_queue
+		from rq.registry import StartedJobRegistry
+
+		queue = get_queue("bulk")
+		started = [job_id.decode() for job_id in queue.connection.zrange(StartedJobRegistry(queue=queue).key, 0, -1)]
+		return any(self.tracker in job_id and "-r" in job_id.rsplit("-b", 1)[-1]
+			for job_id in queue.get_job_ids() + started)
+
+	def until_finished(self, incident_at: float, done_at_incident: int, recovered=None, timeout: float = 1800) -> dict:
+		"""Watch (only) until the run finishes; ``recovered()`` says when the incident was recovered."""
+		first_progress = recovered_at = None
 		while time.monotonic() - incident_at < timeout:
-			self.tick()
 			if first_progress is None and self.successful_now() > done_at_incident:
 				first_progress = time.monotonic() - incident_at
+			if recovered_at is None and recovered and recovered():
+				recovered_at = time.monotonic() - incident_at
 			counts = self.counts()
 			if counts.status in FINISHED and not counts.waiting_for_retry:
-				return {"first_progress_s": first_progress, "finished_s": time.monotonic() - incident_at, **counts}
+				finished = time.monotonic() - incident_at
+				return {"first_progress_s": first_progress, "finished_s": finished,
+					"recovered_s": finished if recovered_at is None else recovered_at, **counts}
 			time.sleep(0.5)
 		raise SystemExit(f"{self.label}: the run did not finish in {timeout:.0f} s: {self.counts()}")
 
@@ -152,82 +210,112 @@ def release(connection) -> None:
 		pass  # the restarted database already dropped it
 
 
-def held_run(label: str, members: int):
-	"""A run started with both workers stopped at a held member: (run, lock, accounts made so far)."""
-	run = Run(label, members)
+def held_run(label: str, members: int, workers=None):
+	"""A run started with both workers stopped at a held member: (run, lock, held requests' claims, accounts)."""
+	from verenigingen.tests.blocking import requests_of_members
+
+	run = Run(label, members, workers)
 	held = [run.member(1, 30), run.member(2, 30)]
 	lock = run.hold(held)
 	run.queue()
 	run.wait_until_held(held)
-	return run, lock, run.successful_now()
+	return run, lock, run.held_claims(requests_of_members(held)), run.successful_now()
 
 
 def drill_redis(members: int) -> dict:
 	import frappe
 
-	run, lock, done = held_run("redis", members)
+	run, lock, _claims, done = held_run("redis", members)
 	frappe.cache.flushall()
 	incident = time.monotonic()
 	release(lock)
-	return finish(run, incident, done)
+	return finish(run, incident, done, run.recovery_job_enqueued)
 
 
 def drill_mariadb(members: int) -> dict:
-	run, lock, done = held_run("mariadb", members)
+	run, lock, claims, done = held_run("mariadb", members)
 	incident = time.monotonic()
 	restart_mariadb()
 	release(lock)
 	reconnect()
-	return finish(run, incident, done)
+	return finish(run, incident, done, lambda: run.released(claims))
 
 
 def drill_kills(members: int) -> dict:
+	from verenigingen.tests.blocking import requests_of_members
 	from verenigingen.tests.workers import BulkWorkers, production_environment
 
 	run = Run("kills", members)
 	hold_points = [(1, 2), (3, 4), (5, 6)]
 	lock = run.hold([run.member(b, 30) for b in hold_points[0]])
 	run.queue()
-	incidents = []
+	incidents, recoveries = [], []
 	for number, batches in enumerate(hold_points):
 		held = [run.member(b, 30) for b in batches]
-		if number:
-			lock = run.hold(held)
-			run.workers = BulkWorkers(2, env=production_environment()).start()
 		run.wait_until_held(held)
+		claims = run.held_claims(requests_of_members(held))
 		run.workers.kill()
 		incidents.append((time.monotonic(), run.successful_now()))
+		# The next stop is locked before the workers can get there.
+		next_lock = run.hold([run.member(b, 30) for b in hold_points[number + 1]]) if number + 1 < len(hold_points) else None
+		run.workers = BulkWorkers(2, env=production_environment()).start()  # supervisor restarts them
 		release(lock)
+		lock = next_lock
 		print(f"kills: kill {number + 1} at {incidents[-1][1]} accounts", flush=True)
-		if number < len(hold_points) - 1:
-			wait_for_recovery(run)
-			recovered = time.monotonic() - incidents[-1][0]
-			print(f"kills: kill {number + 1}: its requests were back in the queue {recovered:.1f} s later", flush=True)
-	run.workers = BulkWorkers(2, env=production_environment()).start()
+		recoveries.append(wait_for(lambda: run.released(claims)) - incidents[-1][0])
+		print(f"kills: kill {number + 1}: its requests were back in the queue {recoveries[-1]:.1f} s later", flush=True)
 	result = finish(run, *incidents[0])
-	result["kills"] = len(incidents)
+	result.update(kills=len(incidents), recoveries=recoveries, recovered_s=max(recoveries))
 	return result
 
 
-def wait_for_recovery(run: Run) -> None:
-	"""Tick as the scheduler does until recovery has put the held requests back in the queue."""
-	import frappe
+def drill_otherhost(members: int) -> dict:
+	"""Two bulk workers as two other hosts; the host whose worker holds batch 1's member dies."""
+	from verenigingen.core.claims import parse_claim
+	from verenigingen.tests.workers import OtherHostWorkers, production_environment
 
-	while True:
-		run.tick()
-		frappe.db.rollback()
-		if not frappe.db.count("Account Creation Request", {"tracker": run.tracker, "status": "Processing"}):
-			return
+	hosts = {name: OtherHostWorkers(name, 1, env=production_environment()).start() for name in HOSTS}
+	run, lock, claims, done = held_run("otherhost", members, workers=HostGroup(hosts))
+	by_host = {parse_claim(claim).host: name for name, claim in claims.items()}
+	victim = sorted(by_host)[0]
+	print(f"otherhost: held requests claimed on {sorted(by_host)}; killing {victim} (pid namespace init)", flush=True)
+	hosts[victim].kill()
+	incident = time.monotonic()
+	release(lock)
+	dead = {by_host[victim]: claims[by_host[victim]]}
+	result = finish(run, incident, done, lambda: run.released(dead))
+	result["host_killed"] = victim
+	return result
+
+
+class HostGroup:
+	"""The workers of several other hosts, stopped together."""
+
+	def __init__(self, hosts: dict):
+		self.hosts = hosts
+
+	def stop(self) -> None:
+		for host in self.hosts.values():
+			host.stop()
+
+
+def wait_for(condition, timeout: float = 600) -> float:
+	"""Poll until ``condition()`` holds; the moment it did (monotonic)."""
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		if condition():
+			return time.monotonic()
 		time.sleep(0.5)
+	raise SystemExit(f"not recovered in {timeout:.0f} s")
 
 
-def finish(run: Run, incident: float, done: int) -> dict:
+def finish(run: Run, incident: float, done: int, recovered=None) -> dict:
 	try:
-		result = run.until_finished(incident, done)
+		result = run.until_finished(incident, done, recovered)
 	finally:
 		run.stop()
 	result["problems"] = run.check_invariants()
-	result["accounts_at_incident"] = done
+	result.update(accounts_at_incident=done, dormant_during=run.dormant_during)
 	return result
 
 
@@ -255,29 +343,74 @@ def reconnect() -> None:
 	frappe.connect()
 
 
+def forget_logins() -> None:
+	"""A site nobody logged in to: no Activity Log at all (Frappe's scheduler calls it dormant)."""
+	import frappe
+
+	frappe.db.delete("Activity Log")
+	frappe.db.commit()
+
+
 def report(label: str, result: dict) -> None:
 	first = "unknown" if result["first_progress_s"] is None else f"{result['first_progress_s']:.1f}"
-	print(f"{label:8} incident at {result['accounts_at_incident']} accounts; first account after it in {first} s; "
-		f"run finished {result['finished_s']:.1f} s after it: {result['status']}, {result['successful']}/"
-		f"{result['total']} created, {result['failed']} failed"
-		+ (f" ({result['kills']} kills)" if "kills" in result else ""), flush=True)
-	print(f"{'':8} invariants: " + ("hold" if not result["problems"] else "BROKEN: " + "; ".join(result["problems"])),
-		flush=True)
+	recoveries = result.get("recoveries") or [result["recovered_s"]]
+	within = all(r <= RECOVERY_TARGET_S for r in recoveries)
+	print(f"{label:9} incident at {result['accounts_at_incident']} accounts; recovered in "
+		f"{', '.join(f'{r:.1f}' for r in recoveries)} s (target <= {RECOVERY_TARGET_S}: {'met' if within else 'NOT MET'}); "
+		f"first account after it in {first} s; run finished {result['finished_s']:.1f} s after it: {result['status']}, "
+		f"{result['successful']}/{result['total']} created, {result['failed']} failed"
+		+ (f" ({result['kills']} kills)" if "kills" in result else "")
+		+ (f" (host {result['host_killed']} killed)" if "host_killed" in result else ""), flush=True)
+	print(f"{'':9} dormant before the run: {result.get('dormant_before')}, during it: {result.get('dormant_during')}; "
+		"invariants: " + ("hold" if not result["problems"] else "BROKEN: " + "; ".join(result["problems"])), flush=True)
+
+
+def worker_flags() -> dict:
+	"""The flags jobs run with on the drill's default workers (production: no CI, in_test off)."""
+	import json
+	import os
+	import tempfile
+
+	import frappe
+
+	path = os.path.join(tempfile.mkdtemp(prefix="verenigingen-drill-"), "flags.json")
+	frappe.enqueue("verenigingen.tests.workers.record_worker_flags", queue="default", path=path)
+	frappe.db.commit()
+	wait_for(lambda: os.path.exists(path), timeout=120)
+	time.sleep(0.2)  # the job writes the file in one go; let it close
+	with open(path, encoding="utf-8") as file:
+		return json.load(file)
 
 
 def main():
 	args = parse_args()
 	reexec_in_bench(args.bench, __file__)
 	import frappe
+	from frappe.utils.scheduler import enable_scheduler
 
 	frappe.init(site=args.site, sites_path=".")
 	frappe.connect()  # as Administrator, like `bench execute`: a drill run by the bench owner
-	drills = {"redis": drill_redis, "mariadb": drill_mariadb, "kills": drill_kills}
+	enable_scheduler()
+	frappe.db.commit()
+	drills = {"redis": drill_redis, "mariadb": drill_mariadb, "kills": drill_kills, "otherhost": drill_otherhost}
+	scheduling = Scheduling()
 	failed = False
-	for label in args.drills.split(","):
-		result = drills[label](args.members)
-		report(label, result)
-		failed |= bool(result["problems"])
+	try:
+		flags = worker_flags()
+		print(f"Frappe {frappe.__version__}; scheduler: `frappe schedule`; workers: 2 x `worker --queue short,default`, "
+			f"bulk workers per drill; flags in the workers: in_test {flags['in_test']}, CI in environment {flags['CI']}; "
+			f"developer_mode {bool(frappe.conf.developer_mode)}", flush=True)
+		for label in args.drills.split(","):
+			if args.never_logged_in:
+				forget_logins()
+			dormant_before = site_dormant()
+			result = drills[label](args.members)
+			result["dormant_before"] = dormant_before
+			report(label, result)
+			failed |= bool(result["problems"]) or any(r > RECOVERY_TARGET_S for r in result.get("recoveries")
+				or [result["recovered_s"]])
+	finally:
+		scheduling.stop()
 	frappe.destroy()
 	print("DRILLS FAILED" if failed else "drills passed", flush=True)
 	raise SystemExit(1 if failed else 0)
