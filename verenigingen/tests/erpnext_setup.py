@@ -78,3 +78,42 @@ def accounting_settings_for_tests() -> dict:
 		"erpnext_cost_center": company.cost_center,
 		"erpnext_bank_account": company.default_cash_account,
 	}
+
+
+def _delete_with_children(doctype: str, names: list[str]) -> None:
+	if not names:
+		return
+	for table in frappe.get_meta(doctype).get_table_fields():
+		frappe.db.delete(table.options, {"parent": ("in", names), "parenttype": doctype})
+	frappe.db.delete(doctype, {"name": ("in", names)})
+
+
+def delete_accounting_data(member_names: list[str]) -> None:
+	"""Remove the test members' invoices, payments, their ledger rows, Customers and Customer Contacts.
+
+	Test cleanup only: generated members come back under the same names, and their old invoices
+	would otherwise make every period look invoiced already.
+	"""
+	if not member_names:
+		return
+	rows = frappe.get_all("Sales Invoice", filters={"verenigingen_member": ("in", member_names)}, fields=["name", "customer"])
+	invoices = [row.name for row in rows]
+	payments = list(
+		set(frappe.get_all("Payment Entry Reference", filters={"reference_name": ("in", invoices or [""])}, pluck="parent"))
+	)
+	vouchers = invoices + payments
+	if vouchers:
+		for ledger in ("GL Entry", "Payment Ledger Entry"):
+			frappe.db.delete(ledger, {"voucher_no": ("in", vouchers)})
+	_delete_with_children("Payment Entry", payments)
+	_delete_with_children("Sales Invoice", invoices)
+	linked = frappe.get_all("Member", filters={"name": ("in", member_names)}, pluck="customer")
+	customers = list({c for c in linked + [row.customer for row in rows] if c})
+	contacts = frappe.get_all(
+		"Dynamic Link",
+		filters={"parenttype": "Contact", "link_doctype": "Customer", "link_name": ("in", customers or [""])},
+		pluck="parent",
+	)
+	_delete_with_children("Contact", list(set(contacts)))
+	_delete_with_children("Customer", customers)
+	frappe.db.commit()

@@ -13,7 +13,12 @@ from lxml import etree
 
 from verenigingen.core.contributions import due_invoices
 from verenigingen.sepa import AUDIT_LOG, BATCH, MANDATE
-from verenigingen.tests.erpnext_setup import accounting_settings_for_tests, ensure_test_company, require_erpnext_or_skip
+from verenigingen.tests.erpnext_setup import (
+	accounting_settings_for_tests,
+	delete_accounting_data,
+	ensure_test_company,
+	require_erpnext_or_skip,
+)
 from verenigingen.tests.factories import make_member, make_user
 from verenigingen.tests.import_factories import set_settings
 from verenigingen.tests.sepa_factories import CREDITOR, IBANS, collection_date, delete_sepa_data, make_mandated_member, notify
@@ -44,6 +49,7 @@ class ErpnextTestCase(FrappeTestCase):
 		frappe.db.rollback()
 		# members and mandates go (other tests fill batches from every mandated member); the
 		# accounting documents stay, as a ledger's do
+		delete_accounting_data(self.member_names)
 		delete_sepa_data(self.member_names)
 		if self.member_names:
 			frappe.db.delete("Member", {"name": ("in", self.member_names)})
@@ -277,3 +283,78 @@ class TestContributionStory(WithBulkWorkers, ErpnextTestCase):
 		self.assertEqual(len(cancelled), 1)
 		self.assertIn(second.sales_invoice, cancelled[0].details)
 		self.assertEqual(cancelled[0].reference_name, batch.name)
+
+
+class TestImportedMembers(WithBulkWorkers, ErpnextTestCase):
+	"""The issue's "done when": a generated export imported with accounts and mandates ends with a
+	Customer per member, one submitted invoice per due member and a pain.008 of those invoices."""
+
+	COUNT = 24
+
+	def setUp(self):
+		from verenigingen.demo.mijnrood_export import generate_members
+		from verenigingen.tests.import_factories import delete_imported_data
+
+		super().setUp()
+		self.chapters_before = set(frappe.get_all("Chapter", pluck="name"))
+		self.lidnrs = [str(row["lidnr"]) for row in generate_members(self.COUNT, seed=15, defects=False)]
+		delete_accounting_data(self.lidnrs)  # members are named by Lidnr: an earlier run's invoices
+		delete_imported_data(self.lidnrs, self.chapters_before)
+
+	def tearDown(self):
+		from verenigingen.tests.import_factories import delete_imported_data
+
+		frappe.db.rollback()
+		self.member_names = frappe.get_all("Member", filters={"member_id": ("in", self.lidnrs)}, pluck="name")
+		super().tearDown()
+		frappe.db.delete(BATCH)
+		delete_imported_data(self.lidnrs, self.chapters_before)
+
+	def test_import_to_invoices_to_pain008(self):
+		from verenigingen.account_creation import TRACKER
+		from verenigingen.demo.mijnrood_export import export_bytes
+		from verenigingen.sepa.collections import generate_file
+		from verenigingen.tests.import_factories import import_now, make_import
+		from verenigingen.utils.erpnext_contributions import fill_batch_from_invoices, queue_contribution_invoices
+
+		doc = import_now(make_import(*export_bytes("csv-utf8-bom", self.COUNT, seed=15, defects=False),
+			create_user_accounts=1, send_welcome_emails=0))
+		runs = frappe.get_all(TRACKER, filters={"source_import": doc.name}, fields=["name", "operation_type"])
+		self.assertEqual(sorted(r.operation_type for r in runs), ["Account Creation", "Customer Creation", "Mandate Creation"])
+		for run in runs:
+			self.assertIn(wait_for_tracker(run.name).status, ("Completed",), run.operation_type)
+		members = frappe.get_all("Member", filters={"member_id": ("in", self.lidnrs)},
+			fields=["name", "customer", "user", "email", "contribution_amount", "contribution_period", "member_since", "status"])
+		self.member_names = [m.name for m in members]
+		paying = [m for m in members if (m.contribution_amount or 0) > 0]
+		self.assertTrue(paying)
+		self.assertTrue(all(m.customer for m in paying))
+		self.assertEqual(len({m.customer for m in paying}), len(paying))  # one Customer per member
+		self.assertEqual(frappe.db.count("Customer", {"email_id": ("in", [m.email for m in paying])}), len(paying))
+
+		run = queue_contribution_invoices(today(), frappe.as_json(self.member_names))
+		frappe.db.commit()
+		due = due_invoices([m for m in members if m.status == "Active"], getdate(today()), set())
+		self.assertGreater(len(due), 3)  # the generated members pay monthly, quarterly and yearly
+		self.assertEqual(run["queued"], len(due))
+		if run["tracker"]:
+			self.assertEqual(wait_for_tracker(run["tracker"]).status, "Completed")
+		invoiced = frappe.get_all("Sales Invoice", filters={"verenigingen_member": ("in", self.member_names),
+			"docstatus": 1}, pluck="verenigingen_member")
+		self.assertEqual(sorted(invoiced), sorted(d.member for d in due))
+
+		batch = frappe.get_doc({"doctype": BATCH, "collection_date": collection_date()}).insert()
+		frappe.db.commit()
+		fill_batch_from_invoices(batch.name)
+		batch.reload()
+		mandated = set(frappe.get_all(MANDATE, filters={"member": ("in", invoiced), "status": "Active"}, pluck="member"))
+		entries = [row for row in batch.entries if row.member in set(self.member_names)]
+		self.assertTrue(mandated)
+		self.assertEqual(sorted(row.member for row in entries), sorted(mandated))
+		self.assertTrue(all(row.sales_invoice for row in entries))
+		generate_file(batch.name)
+		batch.reload()
+		xml = frappe.get_doc("File", batch.xml_file).get_content()
+		xml = xml if isinstance(xml, bytes) else xml.encode()
+		xsd = etree.XMLSchema(etree.parse(f"{sepaxml.__path__[0]}/schemas/pain.008.001.02.xsd"))
+		self.assertTrue(xsd.validate(etree.fromstring(xml)), xsd.error_log)
