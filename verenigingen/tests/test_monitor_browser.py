@@ -266,6 +266,9 @@ class TestMonitorInBrowser(FrappeTestCase):
 		for tracker in trackers_with_waiting_jobs() | trackers_with_running_jobs():
 			wait_for_tracker(tracker)
 		page, _response = self.open_page(f"{REPORT}?from_date={day}&to_date={day}", self.admin)
+		page.wait_for_function("() => (frappe.query_report?.data || []).some((row) => row.bold)")
+		# The datatable renders only the rows in view: a day of many runs puts the totals row below.
+		page.locator(".dt-scrollable").first.evaluate("(table) => { table.scrollTop = table.scrollHeight; }")
 		expect(page.locator(".dt-scrollable .dt-row").filter(has_text="Total").first).to_be_visible()
 		expect(page.locator(".chart-wrapper svg").first).to_be_visible()
 		totals = page.evaluate("() => frappe.query_report.data.find((row) => row.bold)")
