@@ -13,9 +13,18 @@ from verenigingen.core.sepa.accounts import check_iban, mask_iban
 from verenigingen.core.sepa.mandates import FIRST, RECURRING
 from verenigingen.core.sepa.pain008 import Collection, build_pain008
 from verenigingen.sepa import BANK_SUBMISSION, BATCH, BATCH_GENERATION, MANDATE, PAYMENT_PROCESSING
+from verenigingen.sepa.amendments import pending_amendments, set_pending
 from verenigingen.sepa.audit import new_trace_id, record_event
-from verenigingen.sepa.batch_status import DRAFT, GENERATED, PROCESSED, SUBMITTED, require_status
+from verenigingen.sepa.batch_status import (
+	DRAFT,
+	GENERATED,
+	PROCESSED,
+	SUBMITTED,
+	refuse_after_notification,
+	require_status,
+)
 from verenigingen.sepa.creditor import creditor_from_settings
+from verenigingen.sepa.submission_rules import check_lead_time, check_ready_for_bank
 
 OUTCOMES = ("Collected", "Rejected", "Reversed")
 _REASON_CODE = re.compile(r"^[A-Z0-9]{4}$")
@@ -57,11 +66,14 @@ def fill_batch(batch_name: str, due_source=None) -> dict:
 	ERPNext integration: outstanding contribution invoices, each entry naming its invoice).
 	"""
 	doc = batch_in_status(batch_name, DRAFT)
+	refuse_after_notification(doc)
+	check_lead_time(doc)
 	members = {row.name: row for row in mandated_members() if row.signature_date}
 	if due_source:
 		due = due_source(doc, members)
 	else:
 		due = rules.select_due(list(members.values()), getdate(doc.collection_date), collected_periods(doc.name))
+	amendments = pending_amendments([item.mandate for item in due])
 	max_amount = flt(frappe.get_cached_doc("Verenigingen Settings").get("max_collection_amount"))
 	doc.trace_id = new_trace_id()
 	doc.set("entries", [])
@@ -79,6 +91,7 @@ def fill_batch(batch_name: str, due_source=None) -> dict:
 				"period_key": item.period_key,
 				"sales_invoice": item.invoice,
 				"sequence_type": member.sequence_type,
+				"amendment": amendments[item.mandate].kind if item.mandate in amendments else None,
 				"end_to_end_id": f"{doc.name}-{number}"[:35],
 				"compliance_status": compliance.entry_verdict(
 					amount, max_amount, check_iban(member.iban).valid, member.signature_date
@@ -95,20 +108,8 @@ def _audit_entries(doc, max_amount: float) -> None:
 	"""One event for the batch; one more for each entry that is not simply Compliant."""
 	for row in doc.entries:
 		if row.compliance_status != compliance.COMPLIANT:
-			record_batch_event(
-				doc,
-				BATCH_GENERATION,
-				"Entry Flagged",
-				row.compliance_status,
-				f"{doc.name} / {row.member}",
-				sensitive=True,
-				details={
-					"member": row.member,
-					"mandate": row.mandate,
-					"amount": row.amount,
-					"iban": row.iban_masked,
-					"max_collection_amount": max_amount,
-				},
+			record_entry_event(
+				doc, row, BATCH_GENERATION, "Entry Flagged", row.compliance_status, max_collection_amount=max_amount
 			)
 	record_batch_event(
 		doc,
@@ -137,6 +138,25 @@ def record_batch_event(
 	)
 
 
+def record_entry_event(doc, row, process_type: str, action: str, verdict: str, **details) -> str:
+	"""One audit event about one member's entry of this batch (member, mandate, amount, masked IBAN)."""
+	return record_batch_event(
+		doc,
+		process_type,
+		action,
+		verdict,
+		f"{doc.name} / {row.member}",
+		sensitive=True,
+		details={
+			"member": row.member,
+			"mandate": row.mandate,
+			"amount": row.amount,
+			"iban": row.iban_masked,
+			**details,
+		},
+	)
+
+
 def preview(doc) -> dict:
 	"""Totals for the user before the file is made."""
 	totals = rules.batch_totals([rules.to_cents(row.amount) for row in doc.entries])
@@ -154,6 +174,7 @@ def generate_file(batch_name: str) -> dict:
 	doc = batch_in_status(batch_name, DRAFT)
 	if not doc.entries:
 		frappe.throw(_("Direct Debit Batch {0} has no entries").format(doc.name))
+	check_lead_time(doc)
 	creditor = creditor_from_settings()
 	xml = build_pain008(creditor, getdate(doc.collection_date), _collections(doc))
 	file = frappe.get_doc(
@@ -190,6 +211,7 @@ def _collections(doc) -> list[Collection]:
 			limit_page_length=0,
 		)
 	}
+	amendments = pending_amendments([row.mandate for row in doc.entries if row.amendment])
 	return [
 		Collection(
 			row.member_name or row.member,
@@ -202,6 +224,7 @@ def _collections(doc) -> list[Collection]:
 			_("Contributie {0}").format(row.period_key)
 			+ (f" {row.get('sales_invoice')}" if row.get("sales_invoice") else ""),
 			row.end_to_end_id,
+			amendments.get(row.mandate) if row.amendment else None,
 		)
 		for row in doc.entries
 	]
@@ -215,11 +238,15 @@ def _message_id(xml: bytes) -> str:
 def mark_submitted(batch_name: str) -> dict:
 	"""The file went to the bank: FRST mandates become RCUR for the next collection; audited."""
 	doc = batch_in_status(batch_name, GENERATED)
+	check_ready_for_bank(doc)
 	doc.update({"status": SUBMITTED, "submitted_at": now_datetime(), "submitted_by": frappe.session.user})
 	doc.save()
 	first = [row.mandate for row in doc.entries if row.sequence_type == FIRST]
 	for name in first:
 		_set_sequence(name, RECURRING, doc.collection_date)
+	for row in doc.entries:
+		if row.amendment:
+			set_pending(row.mandate, False)
 	record_batch_event(
 		doc,
 		BANK_SUBMISSION,
@@ -231,6 +258,8 @@ def mark_submitted(batch_name: str) -> dict:
 			"count": doc.entry_count,
 			"total": doc.total_amount,
 			"first_collections": len(first),
+			"amendments": sum(1 for row in doc.entries if row.amendment),
+			"notice_days": doc.get("agreed_notice_days") if doc.get("agreed_notice_at") else None,
 		},
 	)
 	return {"batch": doc.name, "status": doc.status}
@@ -268,6 +297,8 @@ def record_outcome(
 	doc.save()
 	if status == "Rejected" and row.sequence_type == FIRST:
 		_set_sequence(row.mandate, FIRST, None)  # a rejected first collection must be sent as FRST again
+	if status == "Rejected" and row.amendment:
+		set_pending(row.mandate, True)  # the banks did not take the change in: report it again
 	verdict = compliance.outcome_verdict(status)
 	record_batch_event(
 		doc,

@@ -7,6 +7,7 @@ from verenigingen.core.sepa import mandates as rules
 from verenigingen.core.sepa.accounts import derive_bic, mask_iban
 from verenigingen.core.sepa.compliance import COMPLIANT, FAILED, mandate_verdict
 from verenigingen.sepa import MANDATE, MANDATE_CREATION
+from verenigingen.sepa.amendments import replacement_terms
 from verenigingen.sepa.audit import new_trace_id, record_event
 
 MEMBER_FIELDS = ("name", "member_id", "full_name", "status", "iban", "contribution_amount", "member_since")
@@ -87,12 +88,12 @@ def _amend(member, old_name: str, iban: str, trace_id: str, tracker: str | None)
 		sensitive_data=True,
 		trace_id=trace_id,
 	)
-	mandate = _insert_mandate(member, iban, tracker, amended_from=old.name)
+	mandate = _insert_mandate(member, iban, tracker, amended_from=old.name, **replacement_terms(old, iban))
 	_record(AMENDED, member, mandate, trace_id)
 	return AMENDED
 
 
-def _insert_mandate(member, iban: str, tracker: str | None, amended_from: str | None = None):
+def _insert_mandate(member, iban: str, tracker: str | None, amended_from: str | None = None, **terms):
 	existing = frappe.get_all(MANDATE, filters={"member": member.name}, pluck="mandate_reference")
 	reference = rules.make_reference(member.member_id or member.name, rules.next_version(existing))
 	return frappe.get_doc(
@@ -107,6 +108,7 @@ def _insert_mandate(member, iban: str, tracker: str | None, amended_from: str | 
 			"sequence_type": rules.FIRST,
 			"amended_from_mandate": amended_from,
 			"bulk_operation_tracker": tracker,
+			**terms,
 		}
 	).insert()
 
@@ -128,6 +130,7 @@ def _record(action: str, member, mandate, trace_id: str) -> None:
 			"signature_date": mandate.signature_date,
 			"sequence_type": mandate.sequence_type,
 			"replaces": mandate.amended_from_mandate,
+			"amends_at_bank": mandate.get("original_mandate"),
 			"checked": "IBAN valid; signature date present"
 			if verdict == COMPLIANT
 			else "IBAN valid; no signature date",

@@ -36,6 +36,7 @@ def after_install() -> None:
 	ensure_roles()
 	ensure_member_role_profile()
 	ensure_settings()
+	ensure_prenotification_defaults()
 	ensure_user_permissions()
 	ensure_user_secrets_for_system_managers()
 	ensure_contact_email_index()
@@ -103,6 +104,15 @@ def ensure_settings() -> None:
 	for requester_role, grantable_role in DEFAULT_ROLE_GRANTS:
 		settings.append("role_grants", {"requester_role": requester_role, "grantable_role": grantable_role})
 	settings.save()
+
+
+def ensure_prenotification_defaults() -> None:
+	"""Fill empty SEPA pre-notification settings (days, lead time, Dutch and English texts) once."""
+	from verenigingen.sepa.prenotification import default_setting_values
+
+	for field, value in default_setting_values().items():
+		if not frappe.db.get_single_value("Verenigingen Settings", field):
+			frappe.db.set_single_value("Verenigingen Settings", field, value)
 
 
 def ensure_user_permissions() -> None:

@@ -14,6 +14,20 @@ class LongWorkers(BulkWorkers):
 	queue = "long"
 
 
+class WithLongWorkers:
+	"""Test-class mixin: one real `long` worker serves the whole class."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.workers = LongWorkers(1).start()
+
+	@classmethod
+	def tearDownClass(cls):
+		cls.workers.stop()
+		super().tearDownClass()
+
+
 def wait_for_import(import_name: str, statuses, timeout: float = 120) -> dict:
 	"""Poll the committed import until its status is one of ``statuses``."""
 	deadline, row = time.monotonic() + timeout, None

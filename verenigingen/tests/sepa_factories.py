@@ -1,9 +1,14 @@
 """Fixtures for the SEPA tests: members with mandates, creditor settings, cleanup of committed rows."""
 
+import email
+import email.header
+
 import frappe
+from frappe.utils import add_days, today
 
 from verenigingen.sepa import BATCH, MANDATE
-from verenigingen.tests.factories import make_member
+from verenigingen.tests.factories import make_default_outgoing_email_account, make_member
+from verenigingen.tests.import_factories import set_settings
 
 CREDITOR = {
 	"creditor_name": "Vereniging Testlanden",
@@ -31,11 +36,56 @@ def make_mandated_member(iban: str = IBANS[0], amount: float = 7.5, period: str 
 	return member
 
 
+def collection_date(days: int = 20):
+	"""A collection date far enough ahead for the bank's lead time and 14 days' notice sent today."""
+	return add_days(today(), days)
+
+
+def notify(batch_name: str) -> dict:
+	"""Run the pre-notification job body inline (the queueing is tested apart); the mails stay queued."""
+	from verenigingen.sepa.prenotification import send_notifications
+
+	make_default_outgoing_email_account()
+	return send_notifications(batch_name)
+
+
+def queued_mails(batch_name: str) -> list[dict]:
+	"""The batch's Email Queue rows: recipient, subject and the decoded text of the message."""
+	rows = frappe.get_all(
+		"Email Queue",
+		filters={"reference_doctype": BATCH, "reference_name": batch_name},
+		fields=["name", "message", "status"],
+	)
+	mails = []
+	for row in rows:
+		message = email.message_from_string(row.message)
+		parts = [p for p in message.walk() if p.get_content_type() in ("text/plain", "text/html")]
+		text = "".join(p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8") for p in parts)
+		recipient = frappe.get_all("Email Queue Recipient", filters={"parent": row.name}, pluck="recipient")
+		subject = str(email.header.make_header(email.header.decode_header(message["Subject"])))
+		mails.append({"recipient": recipient[0], "subject": subject, "text": text, "status": row.status})
+	return mails
+
+
 def delete_sepa_data(member_names) -> None:
-	"""Remove the mandates and batches the tests committed (audit rows stay: the log is append-only)."""
+	"""Remove the mandates, batches and queued mails the tests committed (audit rows stay: append-only)."""
+	mails = frappe.get_all("Email Queue", filters={"reference_doctype": BATCH}, pluck="name")
+	if mails:
+		frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails)})
+		frappe.db.delete("Email Queue", {"name": ("in", mails)})
 	if member_names:
 		frappe.db.delete(MANDATE, {"member": ("in", list(member_names))})
 	for batch in frappe.get_all(BATCH, pluck="name"):
 		frappe.db.delete("Direct Debit Batch Entry", {"parent": batch})
 		frappe.db.delete(BATCH, {"name": batch})
 	frappe.db.commit()
+
+
+def undo_sepa_test(members, old_settings: dict) -> None:
+	"""tearDown: roll back, remove what the test committed (members, mandates, batches, mails), restore Settings."""
+	frappe.set_user("Administrator")
+	frappe.db.rollback()
+	names = [member.name for member in members]
+	delete_sepa_data(names)
+	frappe.db.delete("Member", {"name": ("in", names)})
+	set_settings(**old_settings)

@@ -88,6 +88,10 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.sepa_batches.mark_batch_submitted": ADMINS,
 	"verenigingen.utils.sepa_batches.record_collection_outcome": ADMINS,
 	"verenigingen.utils.sepa_batches.import_bank_return": ADMINS,
+	"verenigingen.utils.sepa_batches.send_prenotifications": ADMINS,
+	"verenigingen.utils.sepa_batches.get_notification_status": STAFF,
+	"verenigingen.utils.sepa_batches.get_collection_date_limits": STAFF,
+	"verenigingen.utils.sepa_batches.record_shorter_notice_period": ADMINS,
 	# ERPNext contribution accounting (issue 15): an ERPNext accounting role (Accounts User/Manager) and a
 	# staff role; none of the six identities has both (a System Manager has no accounting rights in ERPNext
 	# either). The same on a bench without ERPNext: the role check comes before "ERPNext is not installed".

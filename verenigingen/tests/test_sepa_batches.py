@@ -5,7 +5,6 @@ import re
 import frappe
 import sepaxml
 from frappe.tests.utils import FrappeTestCase
-from frappe.utils import add_months, get_first_day, today
 from lxml import etree
 
 from verenigingen.core.sepa.accounts import check_iban
@@ -15,7 +14,14 @@ from verenigingen.sepa import AUDIT_LOG, BATCH, MANDATE
 from verenigingen.sepa.collections import fill_batch, generate_file, mark_submitted, record_outcome
 from verenigingen.tests.factories import make_user
 from verenigingen.tests.import_factories import set_settings
-from verenigingen.tests.sepa_factories import CREDITOR, IBANS, delete_sepa_data, make_mandated_member
+from verenigingen.tests.sepa_factories import (
+	CREDITOR,
+	IBANS,
+	collection_date,
+	make_mandated_member,
+	notify,
+	undo_sepa_test,
+)
 
 IBAN_LIKE = re.compile(r"\b[A-Z]{2}\d{2}[A-Z0-9]{10,30}\b")
 
@@ -32,14 +38,10 @@ class TestDirectDebitBatch(FrappeTestCase):
 		self.members = [make_mandated_member(IBANS[n % len(IBANS)], amount=7.5 + n) for n in range(4)]
 		self.members.append(make_mandated_member(IBANS[0], amount=250))  # over the maximum of 100
 		frappe.db.commit()
-		self.collection_date = add_months(get_first_day(today()), 1)
+		self.collection_date = collection_date()
 
 	def tearDown(self):
-		frappe.set_user("Administrator")
-		frappe.db.rollback()
-		delete_sepa_data([m.name for m in self.members])
-		frappe.db.delete("Member", {"name": ("in", [m.name for m in self.members])})
-		set_settings(**self.old_settings)
+		undo_sepa_test(self.members, self.old_settings)
 
 	def new_batch(self):
 		return frappe.get_doc({"doctype": BATCH, "collection_date": self.collection_date}).insert()
@@ -79,6 +81,7 @@ class TestDirectDebitBatch(FrappeTestCase):
 		batch = self.new_batch()
 		fill_batch(batch.name)
 		generate_file(batch.name)
+		notify(batch.name)
 		mark_submitted(batch.name)
 		member = self.members[0].name
 		mandate = frappe.get_all(
@@ -109,6 +112,7 @@ class TestDirectDebitBatch(FrappeTestCase):
 		batch = self.new_batch()
 		fill_batch(batch.name)
 		generate_file(batch.name)
+		notify(batch.name)
 		mark_submitted(batch.name)
 		batch.reload()
 		mine = [row for row in batch.entries if row.member in {m.name for m in self.members}][:2]

@@ -1,9 +1,10 @@
-"""Public API for Direct Debit Batches: fill, preview, file, download, submission, bank outcomes."""
+"""Public API for Direct Debit Batches: fill, preview, pre-notification, file, download, submission, outcomes."""
 
 import frappe
+from frappe import _
 
 from verenigingen.permissions import require_roles, require_staff
-from verenigingen.sepa import BATCH, bank_returns, collections
+from verenigingen.sepa import BATCH, bank_returns, collections, prenotification, submission_rules
 from verenigingen.sepa.permissions import SEPA_MANAGERS
 
 
@@ -14,13 +15,18 @@ def fill_batch(batch_name: str) -> dict:
 	return collections.fill_batch(batch_name)
 
 
-@frappe.whitelist()
-def get_batch_preview(batch_name: str) -> dict:
-	"""Count, total and breakdowns of a batch."""
+def _readable_batch(batch_name: str):
+	"""The batch, for staff who may read it."""
 	require_staff()
 	doc = frappe.get_doc(BATCH, batch_name)
 	doc.check_permission("read")
-	return collections.preview(doc)
+	return doc
+
+
+@frappe.whitelist()
+def get_batch_preview(batch_name: str) -> dict:
+	"""Count, total and breakdowns of a batch."""
+	return collections.preview(_readable_batch(batch_name))
 
 
 @frappe.whitelist()
@@ -37,7 +43,7 @@ def download_batch_file(batch_name: str) -> None:
 	doc = frappe.get_doc(BATCH, batch_name)
 	doc.check_permission("write")
 	if not doc.xml_file:
-		frappe.throw(frappe._("Direct Debit Batch {0} has no file yet").format(doc.name))
+		frappe.throw(_("Direct Debit Batch {0} has no file yet").format(doc.name))
 	file = frappe.get_doc("File", doc.xml_file)
 	frappe.local.response.update(filename=file.file_name, filecontent=file.get_content(), type="download")
 
@@ -63,3 +69,38 @@ def import_bank_return(batch_name: str, file_url: str) -> dict:
 	"""Apply an uploaded pain.002 or camt.054 file: rejected and returned collections, with reason codes."""
 	require_roles(*SEPA_MANAGERS)
 	return bank_returns.apply_bank_return(batch_name, bank_returns.read_attached_file(file_url))
+
+
+@frappe.whitelist()
+def send_prenotifications(batch_name: str) -> dict:
+	"""Queue the pre-notification e-mails of the batch's members not notified yet (a `long` job)."""
+	require_roles(*SEPA_MANAGERS)
+	return prenotification.queue_prenotifications(batch_name)
+
+
+def send_batch_prenotifications(batch_name: str) -> dict:
+	"""Job entry (not whitelisted): the e-mails of one batch, chunk by chunk."""
+	return prenotification.send_notifications(batch_name)
+
+
+@frappe.whitelist()
+def get_notification_status(batch_name: str) -> dict:
+	"""Notification state, the notice needed and the earliest valid collection dates of a batch."""
+	return submission_rules.readiness(_readable_batch(batch_name))
+
+
+@frappe.whitelist()
+def get_collection_date_limits() -> dict:
+	"""The earliest collection date the bank accepts today, and the earliest with the full notice."""
+	require_staff()
+	return submission_rules.date_limits()
+
+
+@frappe.whitelist()
+def record_shorter_notice_period(batch_name: str, days: str | int, reason: str) -> dict:
+	"""Record a notice period shorter than Settings' one, agreed with the members (audited)."""
+	require_roles(*SEPA_MANAGERS)
+	days = parse_int(days, _("Agreed Notice Period (days)"), minimum=0)
+	if days is None:
+		frappe.throw(_("Agreed Notice Period (days) is required"))
+	return prenotification.record_agreed_notice(batch_name, days, reason)

@@ -8,7 +8,15 @@ from stdnum.exceptions import ValidationError
 
 from verenigingen.core.masking import mask_iban, mask_ibans_in_text
 
-__all__ = ["CheckedIban", "check_iban", "derive_bic", "mask_iban", "mask_ibans_in_text", "masked_details"]
+__all__ = [
+	"CheckedIban",
+	"bank_id",
+	"check_iban",
+	"derive_bic",
+	"mask_iban",
+	"mask_ibans_in_text",
+	"masked_details",
+]
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,15 @@ def derive_bic(iban: str) -> str:
 	except ValueError:  # schwifty raises subclasses of ValueError for unknown or bad IBANs
 		return ""
 	return str(bic) if bic else ""
+
+
+def bank_id(iban: str) -> str:
+	"""Country and national bank code of an IBAN (``NL:ABNA``); the compact IBAN itself when unknown."""
+	try:
+		parsed = schwifty.IBAN(iban)
+	except ValueError:
+		return stdnum_iban.compact(iban or "")
+	return f"{parsed.country_code}:{parsed.bank_code}"
 
 
 def masked_details(value):

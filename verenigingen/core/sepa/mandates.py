@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from verenigingen.core.sepa.accounts import check_iban
+from verenigingen.core.sepa.accounts import bank_id, check_iban
 
 MAX_REFERENCE_LENGTH = 35
 # SEPA's Latin character set for identifiers, minus the space and "/" rules below
@@ -76,3 +76,41 @@ def next_version(references: list[str]) -> int:
 	"""One more than the highest ``-<n>`` version among the member's existing references."""
 	versions = [int(match.group(1)) for ref in references if (match := re.search(r"-(\d+)$", ref or ""))]
 	return max(versions, default=0) + 1
+
+
+# How a changed account of the same mandate is reported in the next pain.008 (AmdmntInfDtls)
+NEW_ACCOUNT = "Account"  # same bank: OrgnlDbtrAcct carries the old IBAN; the series continues (RCUR)
+NEW_BANK = "SMNDA"  # another bank: OrgnlDbtrAgt "SMNDA"; the new bank starts the series (FRST)
+
+
+@dataclass(frozen=True)
+class Amendment:
+	"""What the first collection after an account change tells the banks about the mandate before it."""
+
+	kind: str
+	original_mandate_id: str
+	original_iban: str = ""
+
+	@property
+	def sequence_type(self) -> str:
+		return RECURRING if self.kind == NEW_ACCOUNT else FIRST
+
+
+def known_to_bank(mandate: dict) -> str | None:
+	"""The mandate a replacement of ``mandate`` must refer to: the last one the debtor's bank has seen.
+
+	A mandate collected at least once (RCUR) is known; one whose own amendment was not reported yet
+	passes on the mandate it replaced; a mandate never collected is unknown (None).
+	"""
+	if mandate.get("amendment_pending") and mandate.get("original_mandate"):
+		return mandate["original_mandate"]
+	if mandate.get("sequence_type") == RECURRING:
+		return mandate.get("name")
+	return None
+
+
+def plan_amendment(original_reference: str, original_iban: str, new_iban: str) -> Amendment:
+	"""The amendment for a new IBAN of a mandate the bank knows: same bank or another one (SMNDA)."""
+	if bank_id(original_iban) == bank_id(new_iban):
+		return Amendment(NEW_ACCOUNT, original_reference, check_iban(original_iban).compact)
+	return Amendment(NEW_BANK, original_reference)

@@ -6,8 +6,11 @@ from datetime import date
 from decimal import Decimal
 
 from sepaxml import SepaDD
+from sepaxml.validation import try_valid_xml
 from stdnum.eu import at_02
 from stdnum.exceptions import ValidationError
+
+from verenigingen.core.sepa.mandates import NEW_BANK, Amendment
 
 SCHEMA = "pain.008.001.02"
 NAMESPACE = {"p": f"urn:iso:std:iso:20022:tech:xsd:{SCHEMA}"}
@@ -34,6 +37,7 @@ class Collection:
 	sequence_type: str
 	description: str
 	end_to_end_id: str
+	amendment: Amendment | None = None
 
 
 def check_creditor_id(value: str) -> str:
@@ -72,7 +76,50 @@ def build_pain008(creditor: Creditor, collection_date: date, collections: list[C
 		if item.bic:
 			payment["BIC"] = item.bic
 		document.add_payment(payment)
-	return document.export(validate=True)
+	amendments = {item.end_to_end_id: item.amendment for item in collections if item.amendment}
+	if not amendments:
+		return document.export(validate=True)
+	xml = add_amendments(document.export(validate=False), amendments)
+	try_valid_xml(xml, SCHEMA)
+	return xml
+
+
+def add_amendments(xml: bytes, amendments: dict[str, Amendment]) -> bytes:
+	"""Add AmdmntInd and AmdmntInfDtls (sepaxml 2.7 has no field for them) to the named transactions.
+
+	Same bank: OrgnlMndtId and OrgnlDbtrAcct (the old IBAN); another bank: OrgnlMndtId and
+	OrgnlDbtrAgt ``SMNDA``. The elements go right after DtOfSgntr, where the schema wants them.
+	"""
+	ns = NAMESPACE["p"]
+	ET.register_namespace("", ns)
+	root = ET.fromstring(xml)
+	for tx in root.iterfind(".//p:DrctDbtTxInf", NAMESPACE):
+		amendment = amendments.get(tx.findtext("p:PmtId/p:EndToEndId", namespaces=NAMESPACE))
+		if not amendment:
+			continue
+		related = tx.find("p:DrctDbtTx/p:MndtRltdInf", NAMESPACE)
+		position = list(related).index(related.find("p:DtOfSgntr", NAMESPACE)) + 1
+		related.insert(position, _element(ns, "AmdmntInd", "true"))
+		related.insert(position + 1, _amendment_details(ns, amendment))
+	return b'<?xml version="1.0" encoding="UTF-8"?>' + ET.tostring(root, "utf-8")
+
+
+def _element(ns: str, tag: str, text: str | None = None, *children) -> ET.Element:
+	node = ET.Element(f"{{{ns}}}{tag}")
+	node.text = text
+	node.extend(children)
+	return node
+
+
+def _amendment_details(ns: str, amendment: Amendment) -> ET.Element:
+	details = _element(ns, "AmdmntInfDtls", None, _element(ns, "OrgnlMndtId", amendment.original_mandate_id))
+	if amendment.kind == NEW_BANK:
+		other = _element(ns, "Othr", None, _element(ns, "Id", NEW_BANK))
+		details.append(_element(ns, "OrgnlDbtrAgt", None, _element(ns, "FinInstnId", None, other)))
+	else:
+		account_id = _element(ns, "Id", None, _element(ns, "IBAN", amendment.original_iban))
+		details.append(_element(ns, "OrgnlDbtrAcct", None, account_id))
+	return details
 
 
 def read_totals(xml: bytes) -> dict:
