@@ -79,3 +79,25 @@ def estimate_finish(remaining: int, rate: float | None, now: datetime) -> dateti
 def sort_error_counts(counts: dict[str, int]) -> dict[str, int]:
 	"""Failures per reason, most frequent first (ties alphabetical)."""
 	return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def run_values(counts: RequestCounts, started_at: datetime | None, finished_at: datetime | None, now: datetime) -> dict:
+	"""What a run derived from its items' outcomes stores: counts, status, rate; finish time or ETA.
+
+	For runs whose counts come from their items (mandate, Customer, invoicing and payment runs);
+	a finished run keeps its first finish time.
+	"""
+	status = derive_status(counts)
+	rate = rate_per_minute(counts.processed, started_at, now)
+	values = {
+		"processed": counts.processed,
+		"successful": counts.successful,
+		"failed": counts.failed,
+		"status": status,
+		"rate_per_minute": rate or 0,
+	}
+	if status in FINISHED_STATUSES:
+		values.update(finished_at=finished_at or now, eta=None)
+	else:
+		values["eta"] = estimate_finish(counts.open, rate, now)
+	return values

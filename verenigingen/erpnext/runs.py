@@ -14,10 +14,10 @@ import json
 import frappe
 from frappe.utils import now_datetime
 
-from verenigingen.account_creation import BULK_QUEUE, TRACKER
+from verenigingen.account_creation import TRACKER
 from verenigingen.account_creation.batches import mark_started
+from verenigingen.account_creation.item_runs import queue_item_run
 from verenigingen.core import bulk_progress
-from verenigingen.core.batching import split_into_batches
 from verenigingen.shared.failures import reason_and_log
 
 BATCH_JOB = "verenigingen.utils.erpnext_contributions.process_run_batch"
@@ -35,38 +35,21 @@ def queue_run(operation_type: str, items: list[str], context: dict | None = None
 	items = list(dict.fromkeys(items))
 	if not items:
 		return {"tracker": None, "queued": 0, "batches": 0}
-	settings = frappe.get_cached_doc("Verenigingen Settings")
-	batch_size = settings.bulk_batch_size or 50
-	groups = split_into_batches(items, batch_size)
-	tracker = frappe.get_doc(
-		{
-			"doctype": TRACKER,
-			"operation_type": operation_type,
-			"status": bulk_progress.QUEUED,
-			"requested_by": frappe.session.user,
-			"total": len(items),
-			"batch_size": batch_size,
-			"batches_total": len(groups),
-			"priority": "Low",
-			"source_import_doctype": source_import_doctype if source_import else None,
-			"source_import": source_import,
-			"error_summary": json.dumps({"batches": {}}),
-		}
-	).insert()
-	for number, group in enumerate(groups, 1):
-		frappe.enqueue(
-			BATCH_JOB,
-			queue=BULK_QUEUE,
-			timeout=settings.bulk_worker_timeout or 3600,
-			job_id=f"verenigingen-erpnext-{tracker.name}-b{number}",
-			deduplicate=True,
-			enqueue_after_commit=True,
-			tracker_name=tracker.name,
-			batch_number=number,
-			items=group,
-			context=context or {},
-		)
-	return {"tracker": tracker.name, "queued": len(items), "batches": len(groups)}
+	return queue_item_run(
+		operation_type,
+		items,
+		BATCH_JOB,
+		"verenigingen-erpnext",
+		lambda tracker, number, group: {
+			"tracker_name": tracker,
+			"batch_number": number,
+			"items": group,
+			"context": context or {},
+		},
+		source_import=source_import,
+		source_import_doctype=source_import_doctype,
+		error_summary=json.dumps({"batches": {}}),
+	)
 
 
 def run_batch(tracker_name: str, batch_number: int, items: list[str], context: dict) -> dict:
@@ -104,21 +87,11 @@ def record_batch(tracker_name: str, batch_number: int, successful: int, failed: 
 	ok = sum(batch["successful"] for batch in summary["batches"].values())
 	bad = sum(len(batch["failed"]) for batch in summary["batches"].values())
 	counts = bulk_progress.RequestCounts(total=current.total, successful=ok, failed=bad)
-	status = bulk_progress.derive_status(counts)
-	rate = bulk_progress.rate_per_minute(counts.processed, current.started_at, now)
 	values = {
-		"processed": counts.processed,
-		"successful": ok,
-		"failed": bad,
+		**bulk_progress.run_values(counts, current.started_at, current.finished_at, now),
 		"batches_done": len(summary["batches"]),
-		"status": status,
-		"rate_per_minute": rate or 0,
 		"error_summary": json.dumps(summary, ensure_ascii=False, indent=1, sort_keys=True),
 	}
-	if status in bulk_progress.FINISHED_STATUSES:
-		values.update(finished_at=current.finished_at or now, eta=None)
-	else:
-		values["eta"] = bulk_progress.estimate_finish(counts.open, rate, now)
 	frappe.db.set_value(TRACKER, tracker_name, values, update_modified=True)
 	frappe.db.commit()
 	return values

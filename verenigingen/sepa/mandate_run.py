@@ -9,10 +9,10 @@ same member, which the distinct count does not add twice.
 import frappe
 from frappe.utils import now_datetime
 
-from verenigingen.account_creation import BULK_QUEUE, TRACKER
+from verenigingen.account_creation import TRACKER
 from verenigingen.account_creation.batches import mark_started
+from verenigingen.account_creation.item_runs import queue_item_run
 from verenigingen.core import bulk_progress
-from verenigingen.core.batching import split_into_batches
 from verenigingen.core.sepa import mandates as rules
 from verenigingen.core.sepa.compliance import FAILED
 from verenigingen.sepa import MANDATE, MANDATE_CREATION
@@ -57,35 +57,15 @@ def queue_mandate_run(
 	names = members_needing_mandates(list(dict.fromkeys(member_names)))
 	if not names:
 		return {"tracker": None, "queued": 0, "batches": 0}
-	settings = frappe.get_cached_doc("Verenigingen Settings")
-	batch_size = settings.bulk_batch_size or 50
-	groups = split_into_batches(names, batch_size)
-	tracker = frappe.get_doc(
-		{
-			"doctype": TRACKER,
-			"operation_type": OPERATION_TYPE,
-			"status": bulk_progress.QUEUED,
-			"requested_by": frappe.session.user,
-			"total": len(names),
-			"batch_size": batch_size,
-			"batches_total": len(groups),
-			"priority": "Low",
-			"source_import_doctype": source_import_doctype if source_import else None,
-			"source_import": source_import,
-		}
-	).insert()
-	for number, group in enumerate(groups, 1):
-		frappe.enqueue(
-			BATCH_JOB,
-			queue=BULK_QUEUE,
-			timeout=settings.bulk_worker_timeout or 3600,
-			job_id=f"verenigingen-mandates-{tracker.name}-b{number}",
-			deduplicate=True,
-			enqueue_after_commit=True,
-			tracker_name=tracker.name,
-			member_names=group,
-		)
-	return {"tracker": tracker.name, "queued": len(names), "batches": len(groups)}
+	return queue_item_run(
+		OPERATION_TYPE,
+		names,
+		BATCH_JOB,
+		"verenigingen-mandates",
+		lambda tracker, number, group: {"tracker_name": tracker, "member_names": group},
+		source_import=source_import,
+		source_import_doctype=source_import_doctype,
+	)
 
 
 def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
@@ -148,20 +128,9 @@ def refresh_run(tracker_name: str) -> dict:
 	)
 	if not current:
 		return {}
-	counts = read_run_counts(tracker_name, current.total)
-	status = bulk_progress.derive_status(counts)
-	rate = bulk_progress.rate_per_minute(counts.processed, current.started_at, now)
-	values = {
-		"processed": counts.processed,
-		"successful": counts.successful,
-		"failed": counts.failed,
-		"status": status,
-		"rate_per_minute": rate or 0,
-	}
-	if status in bulk_progress.FINISHED_STATUSES:
-		values.update(finished_at=current.finished_at or now, eta=None)
-	else:
-		values["eta"] = bulk_progress.estimate_finish(counts.open, rate, now)
+	values = bulk_progress.run_values(
+		read_run_counts(tracker_name, current.total), current.started_at, current.finished_at, now
+	)
 	frappe.db.set_value(TRACKER, tracker_name, values, update_modified=True)
 	# Commit: the refresh is its own small transaction after the members'.
 	frappe.db.commit()

@@ -55,6 +55,14 @@ class ErpnextTestCase(FrappeTestCase):
 			frappe.db.delete("Member", {"name": ("in", self.member_names)})
 		frappe.db.commit()
 
+	def valid_pain008(self, batch) -> bytes:
+		"""The batch's file, after checking it against the pain.008.001.02 XSD."""
+		xml = frappe.get_doc("File", batch.xml_file).get_content()
+		xml = xml if isinstance(xml, bytes) else xml.encode()
+		xsd = etree.XMLSchema(etree.parse(f"{sepaxml.__path__[0]}/schemas/pain.008.001.02.xsd"))
+		self.assertTrue(xsd.validate(etree.fromstring(xml)), xsd.error_log)
+		return xml
+
 	def member(self, **values):
 		doc = make_member(contribution_amount=values.pop("amount", 12.5), contribution_period="Monthly",
 			member_since="2024-01-15", **values)
@@ -215,10 +223,7 @@ class TestContributionStory(WithBulkWorkers, ErpnextTestCase):
 		self.assertEqual({m: r.amount for m, r in mine.items()}, {m: i.grand_total for m, i in by_member.items()})
 		generate_file(batch.name)
 		batch.reload()
-		xml = frappe.get_doc("File", batch.xml_file).get_content()
-		xml = xml if isinstance(xml, bytes) else xml.encode()
-		xsd = etree.XMLSchema(etree.parse(f"{sepaxml.__path__[0]}/schemas/pain.008.001.02.xsd"))
-		self.assertTrue(xsd.validate(etree.fromstring(xml)), xsd.error_log)
+		xml = self.valid_pain008(batch)
 		for invoice in invoices:
 			self.assertIn(invoice.name.encode(), xml)
 		notify(batch.name)
@@ -354,7 +359,4 @@ class TestImportedMembers(WithBulkWorkers, ErpnextTestCase):
 		self.assertTrue(all(row.sales_invoice for row in entries))
 		generate_file(batch.name)
 		batch.reload()
-		xml = frappe.get_doc("File", batch.xml_file).get_content()
-		xml = xml if isinstance(xml, bytes) else xml.encode()
-		xsd = etree.XMLSchema(etree.parse(f"{sepaxml.__path__[0]}/schemas/pain.008.001.02.xsd"))
-		self.assertTrue(xsd.validate(etree.fromstring(xml)), xsd.error_log)
+		xml = self.valid_pain008(batch)
