@@ -9,8 +9,10 @@ fill_batch (select the members due, write the entries, audit), generate_file (se
 pain.008.001.02 file and validates it against the XSD, stored as a private File) and the
 preview. Afterwards the file is validated once more with lxml against the same XSD, and its
 group-header count and control sum are compared with the members due and the sum of their
-contributions. Prints the figures; target: the whole batch in under 30 s. Removes its members,
-mandates and batch afterwards (its audit rows stay: the log is append-only).
+contributions. Then the pre-notification job body runs inline for the batch (one Email Queue row,
+entry update and audit event per member, committed per chunk; nothing is sent: the rows are
+deleted afterwards). Prints the figures; target: the whole batch in under 30 s. Removes its
+members, mandates, batch and queued mails afterwards (its audit rows stay: the log is append-only).
 """
 
 import time
@@ -84,6 +86,22 @@ def check_file(batch_name: str) -> dict:
 	return {"lxml_valid": xsd.validate(etree.fromstring(xml)), "bytes": len(xml), **read_totals(xml)}
 
 
+def run_notifications(batch_name: str) -> dict:
+	"""The pre-notification job body for the whole batch (as a `long` worker runs it), timed."""
+	import frappe
+
+	from verenigingen.sepa.prenotification import send_notifications
+	from verenigingen.tests.factories import make_default_outgoing_email_account
+
+	make_default_outgoing_email_account()
+	frappe.db.commit()
+	started = time.monotonic()
+	result = send_notifications(batch_name)
+	seconds = time.monotonic() - started
+	queued = frappe.db.count("Email Queue", {"reference_doctype": "Direct Debit Batch", "reference_name": batch_name})
+	return {**result, "seconds": seconds, "queued": queued}
+
+
 def cleanup(names: list[str], batch_name: str | None) -> None:
 	import frappe
 
@@ -92,6 +110,10 @@ def cleanup(names: list[str], batch_name: str | None) -> None:
 		frappe.db.delete("SEPA Mandate", {"member": ("in", chunk)})
 		frappe.db.delete("Member", {"name": ("in", chunk)})
 	if batch_name:
+		mails = frappe.get_all("Email Queue", filters={"reference_name": batch_name}, pluck="name")
+		for start in range(0, len(mails), 1000):
+			frappe.db.delete("Email Queue Recipient", {"parent": ("in", mails[start : start + 1000])})
+			frappe.db.delete("Email Queue", {"name": ("in", mails[start : start + 1000])})
 		frappe.db.delete("Direct Debit Batch Entry", {"parent": batch_name})
 		frappe.db.delete("Direct Debit Batch", batch_name)
 	frappe.db.commit()
@@ -126,6 +148,10 @@ def main():
 			and checked["header_sum"] == checked["sum"] == Decimal(result["totals"]["control_sum"])
 			and mine == len(names) and result["wall_s"] < TARGET_S)
 		print(f"benchmark members' contributions: {Decimal(expected_cents) / 100}; verdict: {'PASS' if ok else 'FAIL'}")
+		notified = run_notifications(result["batch"])
+		print(f"pre-notifications: {notified['queued']} Email Queue rows for {result['totals']['count']} entries "
+			f"in {notified['seconds']:.1f} s ({notified['queued'] / max(notified['seconds'], 0.001):.0f}/s); "
+			f"status {notified['notification_status']}, not e-mailed {notified['not_emailed']}")
 	finally:
 		cleanup(names, result and result["batch"])
 		settings.reload()

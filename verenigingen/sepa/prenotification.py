@@ -76,7 +76,7 @@ def send_notifications(batch_name: str) -> dict:
 			limit_page_length=0,
 		)
 	)
-	templates, creditor = _templates(), creditor_from_settings()
+	templates, creditor = _templates(), _creditor_for_mail()
 	site_language = frappe.db.get_default("lang") or "en"
 	notified, skipped = 0, []
 	for chunk in create_batch(pending, CHUNK):
@@ -125,14 +125,19 @@ def _templates() -> dict:
 	return compiled
 
 
-def _context(doc, row, reference: str, creditor, language: str) -> dict:
+def _creditor_for_mail() -> dict:
+	"""What the mail names of the creditor; no IBAN, so none can reach a traceback's variables."""
+	creditor = creditor_from_settings()
+	return {"creditor_id": creditor.creditor_id, "creditor_name": creditor.name}
+
+
+def _context(doc, row, reference: str, creditor: dict, language: str) -> dict:
 	return {
 		"member_name": row.member_name or row.member,
 		"amount": notice.format_amount(to_cents(row.amount), language),
 		"collection_date": notice.format_date(getdate(doc.collection_date), language),
 		"mandate_reference": reference,
-		"creditor_id": creditor.creditor_id,
-		"creditor_name": creditor.name,
+		**creditor,
 		"iban_masked": row.iban_masked,
 		"description": doc.description or "",
 	}
