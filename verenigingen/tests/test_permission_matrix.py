@@ -59,6 +59,10 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.mijnrood_import.download_errors": STAFF,
 	"verenigingen.utils.mijnrood_import.get_import_progress": STAFF,
 	"verenigingen.utils.mijnrood_import.get_import_defaults": STAFF,
+	# Mijnrood reconciliation (issue 17): Managers may start account runs, only ADMINS queue mandates
+	"verenigingen.utils.reconciliation.get_reconciliation": STAFF,
+	"verenigingen.utils.reconciliation.create_missing_accounts": STAFF,
+	"verenigingen.utils.reconciliation.queue_missing_mandates": ADMINS,
 	"verenigingen.utils.mijnrood_import.get_account_plan": STAFF,
 	# Monitoring
 	"verenigingen.utils.health.check": EVERYONE,  # details only for staff
@@ -69,6 +73,7 @@ EXPECTED: dict[str, frozenset] = {
 	"verenigingen.utils.bulk_performance_monitor.get_performance_dashboard_data": STAFF,
 	"verenigingen.utils.analytics_engine.generate_insights_report": STAFF,
 	"verenigingen.utils.alert_manager.get_active_alerts": STAFF,
+	"verenigingen.utils.operator_status.get_operator_status": STAFF,  # bench verenigingen-status --json
 	"verenigingen.utils.alert_manager.acknowledge_alert": ADMINS,
 	"verenigingen.utils.alert_manager.resolve_alert": ADMINS,
 	# Monitoring pages (issue 9): a run's buttons take the account API's guard (require_run_control,
@@ -107,12 +112,21 @@ EXPECTED: dict[str, frozenset] = {
 EXPECTED_VIEWS: dict[str, frozenset] = {
 	"page:bulk-operations-monitor": STAFF,
 	"report:Bulk Operations Performance Report": STAFF,
+	"report:Mijnrood Reconciliation": STAFF,
 	"report:Outstanding Contributions": NOBODY,  # Accounts User/Manager only (test_erpnext_contributions)
 	"www:/monitoring_dashboard": ADMINS,
 }
 
 # Arguments for endpoints the made-up ones (see dummy_value) would not serve; path -> {arg: value}.
-ARGS: dict[str, dict] = {}
+ARGS: dict[str, dict] = {
+	# without an import named, the fixes act on the newest import's findings: name one that does not exist
+	"verenigingen.utils.reconciliation.create_missing_accounts": {
+		"mijnrood_import": "permission-matrix-nonexistent"
+	},
+	"verenigingen.utils.reconciliation.queue_missing_mandates": {
+		"mijnrood_import": "permission-matrix-nonexistent"
+	},
+}
 
 # Frappe's own endpoints that could hand a member's login to someone else (issue 11, point 8).
 # "{victim}" is another member's User, "{renamed}" an address nobody uses. Called in this order:
