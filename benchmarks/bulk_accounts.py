@@ -2,7 +2,20 @@
 """Benchmark: bulk account creation on real, production-style `bench worker --queue bulk` processes.
 
     python3 benchmarks/bulk_accounts.py --bench /opt/frappe-bench --site SITE [--members 4700]
-        [--workers 2] [--names both|namesakes|unique] [--profile 200] [--raw-loop 0]
+        [--workers 2] [--names both|namesakes|unique] [--profile 200] [--raw-loop 1000]
+        [--allow-foreign-jobs]
+
+Headline: the ratio of the bulk path's accounts/s (--workers bench workers) to the one-process
+raw ORM loop's (frappe.new_doc("User").insert() with the same side-effect handling, in this
+process), both measured in the same run, on the same site, with the same flags (target >= 3.0:
+two cores used perfectly give 2.0). Absolute times move about 2x between machines of one kind,
+so they are printed for information only.
+
+Only its own work is timed: workers serve every site of the bench, so before its window the
+benchmark waits (up to --wait-for-quiet seconds) until the `bulk` queue holds no queued or started
+job, and refuses to time while it does; during the window it watches the queue, and any job that
+is not one of its run's marks the figure FOREIGN JOBS IN THE WINDOW (--allow-foreign-jobs times
+anyway, marked the same way).
 
 The workers run as `bench worker` does in production: without `CI` in their environment
 (Frappe's execute_job sets frappe.flags.in_test when CI is set, which switches off side effects
@@ -12,10 +25,8 @@ their own; each set runs the bulk path (queue_bulk_account_creation_for_members)
 the tracker. Prints wall time, accounts/s, the CPU seconds per account of the workers and of
 MariaDB, the workers' peak RSS growth and jobs left on `default`. Then a profiled in-process run
 of --profile accounts through the same batch job body gives the per-account cost split (Python,
-SQL, Redis, other waiting). --raw-loop N adds the raw ORM loop (frappe.new_doc("User").insert()
-with the same side-effect handling, in this process, also without test flags) and its ratio.
-Not part of CI: it writes thousands of Users into the site; a new site gives the figures an
-association would see.
+SQL, Redis, other waiting). Not part of CI: it writes thousands of Users into the site; a new site
+gives the figures an association would see.
 """
 
 import cProfile
@@ -29,7 +40,7 @@ import time
 from bench_env import bench_arguments, reexec_in_bench
 from dutch_names import namesake_people, share_of_namesakes, unique_people
 
-TARGETS = {"wall_s": 150, "rss_growth_mb": 50, "default_jobs_per_member": 0.1}
+TARGETS = {"ratio": 3.0, "rss_growth_mb": 50, "default_jobs_per_member": 0.1}
 FINISHED = ("Completed", "Completed with Errors", "Failed", "Cancelled")
 
 
@@ -38,8 +49,42 @@ def parse_args():
 	parser.add_argument("--workers", type=int, default=2)
 	parser.add_argument("--names", choices=("both", "namesakes", "unique"), default="both")
 	parser.add_argument("--profile", type=int, default=200, help="accounts in the profiled in-process run (0: none)")
-	parser.add_argument("--raw-loop", type=int, default=0, help="Users in the raw ORM loop (0: none)")
+	parser.add_argument("--raw-loop", type=int, default=1000, help="Users in the raw ORM loop (the ratio's base)")
+	parser.add_argument("--wait-for-quiet", type=float, default=300, help="seconds to wait for other jobs to end")
+	parser.add_argument("--allow-foreign-jobs", action="store_true", help="time anyway, marked")
 	return parser.parse_args()
+
+
+def bulk_job_ids() -> set[str]:
+	"""Every job queued or started on the bench's `bulk` queue (all sites)."""
+	from frappe.utils.background_jobs import get_queue
+	from rq.registry import StartedJobRegistry
+
+	queue = get_queue("bulk")
+	started = queue.connection.zrange(StartedJobRegistry(queue=queue).key, 0, -1)
+	return set(queue.get_job_ids()) | {job_id.decode() for job_id in started}
+
+
+def foreign(job_ids, tracker: str | None) -> set[str]:
+	"""The jobs that are not this run's batches (another site's, another run's, anything else)."""
+	import frappe
+
+	from verenigingen.core.batching import tracker_of_batch_job
+
+	prefix = f"{frappe.local.site}::"
+	return {job_id for job_id in job_ids
+		if not (tracker and job_id.startswith(prefix) and tracker_of_batch_job(job_id.removeprefix(prefix)) == tracker)}
+
+
+def wait_for_quiet_queue(seconds: float, allow: bool) -> set[str]:
+	"""Wait until no job is queued or started on `bulk`; refuse to time (exit) if that never comes."""
+	deadline = time.monotonic() + seconds
+	while (jobs := bulk_job_ids()) and time.monotonic() < deadline:
+		time.sleep(1)
+	if jobs and not allow:
+		raise SystemExit(f"REFUSING TO TIME: {len(jobs)} other jobs are queued or started on the bulk queue "
+			f"(e.g. {sorted(jobs)[:3]}); workers serve every site of the bench. Wait, or --allow-foreign-jobs.")
+	return jobs
 
 
 def make_members(prefix: str, people: list[tuple[str, str, str]]) -> list[str]:
@@ -122,7 +167,7 @@ def worker_flags(bulk_workers) -> dict:
 		return json.load(file)
 
 
-def run_bulk(names: list[str], bulk_workers) -> dict:
+def run_bulk(names: list[str], bulk_workers, foreign_before=()) -> dict:
 	import frappe
 	import psutil
 	from frappe.utils.background_jobs import get_queue
@@ -140,8 +185,10 @@ def run_bulk(names: list[str], bulk_workers) -> dict:
 	started = time.monotonic()
 	tracker = queue_bulk_account_creation_for_members(names)["tracker"]
 	frappe.db.commit()
+	seen_foreign = foreign(bulk_job_ids(), tracker) | set(foreign_before)
 	next_scheduler_tick = time.monotonic() + 60
 	while True:
+		seen_foreign |= foreign(bulk_job_ids(), tracker)
 		if time.monotonic() >= next_scheduler_tick:  # what the site scheduler does every minute
 			process_retry_queues()
 			frappe.db.commit()
@@ -158,7 +205,7 @@ def run_bulk(names: list[str], bulk_workers) -> dict:
 		"failed": counts.failed, "rate": counts.successful / wall, "rss_growth_mb": sampler.peak_growth / 2**20,
 		"worker_cpu_ms": 1000 * (cpu_seconds(workers) - worker_cpu) / max(counts.processed, 1),
 		"db_cpu_ms": 1000 * (cpu_seconds(databases) - db_cpu) / max(counts.processed, 1) if databases else None,
-		"default_jobs": get_queue("default").count - default_before}
+		"default_jobs": get_queue("default").count - default_before, "foreign_jobs": sorted(seen_foreign)}
 
 
 def profile_accounts(names: list[str]) -> dict:
@@ -232,21 +279,55 @@ def print_rows(rows) -> None:
 
 
 def report_bulk(label: str, n: int, share: float, bulk: dict) -> bool:
-	target = TARGETS["wall_s"] * n / 4700
 	per_member = bulk["default_jobs"] / n
 	db_cpu = "unknown" if bulk["db_cpu_ms"] is None else f"{bulk['db_cpu_ms']:.1f}"
+	own = not bulk["foreign_jobs"]
 	print_rows([
 		(f"{label}: members", n, f"{share:.0%} share a full name with another member"),
 		(f"{label}: status", bulk["status"], f"{bulk['successful']} created, {bulk['failed']} failed"),
-		(f"{label}: wall time (s)", f"{bulk['wall_s']:.1f}", f"target <= {target:.0f}"),
-		(f"{label}: accounts/s", f"{bulk['rate']:.2f}", f"target >= {4700 / TARGETS['wall_s']:.1f}"),
+		(f"{label}: window", "own jobs only" if own else "FOREIGN JOBS IN THE WINDOW",
+			"" if own else f"{len(bulk['foreign_jobs'])}: {bulk['foreign_jobs'][:3]}: the figures are not its own"),
+		(f"{label}: wall time (s)", f"{bulk['wall_s']:.1f}", "for information (machines differ about 2x)"),
+		(f"{label}: accounts/s", f"{bulk['rate']:.2f}", "for information"),
 		(f"{label}: worker CPU per account (ms)", f"{bulk['worker_cpu_ms']:.1f}", "workers and work horses"),
 		(f"{label}: MariaDB CPU per account (ms)", db_cpu, ""),
 		(f"{label}: worker peak RSS growth (MB)", f"{bulk['rss_growth_mb']:.1f}", f"target <= {TARGETS['rss_growth_mb']}"),
 		(f"{label}: jobs left on default", bulk["default_jobs"], f"{per_member:.3f}/member"),
 	])
-	return (bulk["wall_s"] <= target and bulk["failed"] == 0 and bulk["rss_growth_mb"] <= TARGETS["rss_growth_mb"]
+	return (own and bulk["failed"] == 0 and bulk["rss_growth_mb"] <= TARGETS["rss_growth_mb"]
 		and per_member <= TARGETS["default_jobs_per_member"])
+
+
+def report_ratio(bulk: dict, raw: dict, workers: int) -> bool:
+	"""The headline: the bulk path against the one-process raw ORM loop of the same run."""
+	ratio = bulk["rate"] / raw["rate"]
+	own = not bulk["foreign_jobs"]
+	print_rows([
+		("raw ORM loop: accounts/s", f"{raw['rate']:.2f}",
+			f"{raw['created']} Users in {raw['wall_s']:.1f} s, one process, in_test {raw['in_test']}"),
+		(f"HEADLINE: bulk ({workers} workers) / raw loop", f"{ratio:.2f}",
+			f"target >= {TARGETS['ratio']:.1f}: {'met' if ratio >= TARGETS['ratio'] else 'NOT MET'}"
+			+ ("" if own else "; FOREIGN JOBS IN THE WINDOW: not its own figure")),
+	])
+	return own and ratio >= TARGETS["ratio"]
+
+
+def other_bulk_workers(ours) -> int:
+	"""Live workers serving `bulk` that this benchmark did not start (they would take its jobs too).
+
+	A killed worker stays registered until its key expires (up to rq's worker TTL): not counted.
+	"""
+	import socket
+
+	from frappe.utils.background_jobs import get_queue
+	from rq import Worker
+
+	from verenigingen.account_creation.jobs import process_alive
+
+	mine = {p.pid for p in ours.processes}
+	return sum(1 for worker in Worker.all(queue=get_queue("bulk"))
+		if not (worker.hostname == socket.gethostname() and worker.pid in mine)
+		and process_alive(worker.hostname, worker.pid) is not False)
 
 
 def main():
@@ -262,17 +343,25 @@ def main():
 	sets = {"namesakes": namesake_people(args.members), "unique": unique_people(args.members, prefix)}
 	chosen = ("namesakes", "unique") if args.names == "both" else (args.names,)
 	bulk_workers = BulkWorkers(args.workers, env=production_environment()).start()
-	met = True
+	met, results = True, {}
 	try:
 		time.sleep(4)  # let the workers import Frappe before the RSS baseline is taken
 		flags = worker_flags(bulk_workers)
 		print_rows([("Frappe", frappe.__version__, ""), ("bulk workers", args.workers, "bench worker --queue bulk"),
-			("workers: frappe.flags.in_test", flags["in_test"], f"CI in environment: {flags['CI']}")])
+			("workers: frappe.flags.in_test", flags["in_test"], f"CI in environment: {flags['CI']}"),
+			("benchmark process: in_test", bool(frappe.flags.in_test), f"CI in environment: {'CI' in os.environ}"),
+			("other bulk workers on the bench", other_bulk_workers(bulk_workers), "should be 0"),
+			("load average before", " ".join(f"{x:.2f}" for x in os.getloadavg()), "1, 5, 15 min")])
 		for label in chosen:
 			names = make_members(f"{prefix}{label[0].upper()}", sets[label])
-			met &= report_bulk(label, args.members, share_of_namesakes(sets[label]), run_bulk(names, bulk_workers))
+			before = wait_for_quiet_queue(args.wait_for_quiet, args.allow_foreign_jobs)
+			results[label] = run_bulk(names, bulk_workers, before)
+			met &= report_bulk(label, args.members, share_of_namesakes(sets[label]), results[label])
 	finally:
 		bulk_workers.stop()
+	if args.raw_loop:
+		raw = run_raw_loop(make_members(prefix + "R", namesake_people(args.raw_loop, seed=11)))
+		met &= report_ratio(results[chosen[0]], raw, args.workers)
 	if args.profile:
 		profile = profile_accounts(make_members(prefix + "P", namesake_people(args.profile, seed=7)))
 		print_rows([
@@ -283,10 +372,6 @@ def main():
 			("profile: waiting for Redis (ms)", f"{profile['redis_wait_ms']:.1f}", ""),
 			("profile: other waiting (ms)", f"{profile['other_wait_ms']:.1f}", "locks, disk, scheduling"),
 		])
-	if args.raw_loop:
-		raw = run_raw_loop(make_members(prefix + "R", namesake_people(args.raw_loop, seed=11)))
-		print_rows([("raw ORM loop: accounts/s", f"{raw['rate']:.2f}",
-			f"{raw['created']} Users in {raw['wall_s']:.1f} s, one process, in_test {raw['in_test']}")])
 	print("targets met" if met else "TARGETS NOT MET", flush=True)
 	frappe.destroy()
 
