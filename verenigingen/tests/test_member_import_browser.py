@@ -32,8 +32,9 @@ CHROMIUM_ARGS = [
 	"--disable-sync",
 	"--no-first-run",
 ]
-# The README shows this picture: the test keeps it true. A failure's picture stays out of the repo.
-SCREENSHOT = str(Path(__file__).resolve().parents[2] / "docs" / "images" / "mijnrood-import.png")
+# The README's pictures come from the quickstart's demo site (scripts/demo_screenshots.py), never
+# from a test site: the test's own pictures stay out of the repo.
+SCREENSHOT = "/tmp/verenigingen-screenshots/mijnrood-import.png"
 FAILED_SCREENSHOT = "/tmp/verenigingen-mijnrood-import-failed.png"
 PASSWORD = "Import-Test-2026!"
 STEP_MS = 60_000

@@ -3,7 +3,7 @@
 A real bench: `frappe serve` (DEV_SERVER=1, so Desk connects to the realtime server), Frappe's
 socketio server, two `bulk` workers. Runs are held at known members by Member row locks
 (blocking.py), so every moment the test looks at happens by construction. Any JavaScript error
-in the browser console fails the test. Screenshots go to docs/images/ for the README.
+in the browser console fails the test. Its screenshots go to /tmp/verenigingen-screenshots/.
 """
 
 import os
@@ -40,7 +40,8 @@ STEP_MS = 60_000
 MONITOR = "/app/bulk-operations-monitor"
 REPORT = "/app/query-report/Bulk Operations Performance Report"
 QUEUE_BULK = "verenigingen.utils.account_creation_manager.queue_bulk_account_creation_for_members"
-IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+# the README's pictures come from the demo site (scripts/demo_screenshots.py), not from test data
+IMAGES = Path("/tmp/verenigingen-screenshots")
 BATCH = 50
 HELD_AT = 10  # each batch is held at its 11th member: 10 accounts per batch are made first
 
