@@ -7,7 +7,8 @@ System Settings' ``dormant_days`` (4 by default). A new site, or one used only f
 no Activity Log at all, so ``process_retry_queues`` (retries, recovery of lost jobs) would run
 once a day. A run writes an Activity Log row, linked to its tracker, when it starts and, while it
 has open or retry-waiting requests, again whenever the newest row is an hour old: the site stays
-active exactly as long as there is bulk work, in the record Frappe itself reads.
+active exactly as long as there is bulk work, in the record Frappe itself reads (and the
+scheduler's cached verdict on the site is dropped: shared/scheduler_activity.py).
 """
 
 import frappe
@@ -16,6 +17,7 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import TRACKER
 from verenigingen.core.dormancy import activity_due
+from verenigingen.shared.scheduler_activity import forget_scheduler_verdict
 
 ACTIVITY_LOG = "Activity Log"
 
@@ -33,6 +35,7 @@ def record_run_activity(tracker_name: str, subject: str) -> str:
 	log.run_method("before_insert")
 	log.run_method("validate")
 	log.db_insert()
+	forget_scheduler_verdict()
 	return log.name
 
 

@@ -41,11 +41,16 @@ def configured_queues() -> list[str]:
 
 
 def count_workers(queue_type: str) -> int | None:
-	"""Workers registered for the queue (whole bench); None when Redis or the queue cannot be read."""
+	"""Live workers of the queue (whole bench); None when Redis or the queue cannot be read.
+
+	A killed worker stays registered in Redis until its key expires (minutes): one whose process is
+	gone from this host is left out; one on another host counts while its key lives.
+	"""
 	try:
-		return len(Worker.all(queue=get_queue(queue_type)))
+		workers = Worker.all(queue=get_queue(queue_type))
 	except (RedisError, frappe.ValidationError):
 		return None
+	return sum(1 for worker in workers if process_alive(worker.hostname, worker.pid) is not False)
 
 
 def queue_status(queue_type: str) -> dict:

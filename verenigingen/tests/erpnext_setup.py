@@ -1,9 +1,9 @@
 """The ERPNext test tier: skipped loudly without ERPNext; company "Vereniging Test" made once.
 
 The company is made with Frappe's own setup wizard (``setup_complete``: Netherlands, EUR, chart
-"Standard", this year's fiscal year, no e-mail or password, so no User is made) on a site whose
-setup is not complete; on a site already set up (e.g. by ERPNext's own test setup) the Company is
-inserted directly, with the same chart. Both are idempotent.
+"Standard", this year's fiscal year, the site's own time zone, no e-mail or password, so no User
+is made) on a site whose setup is not complete; on a site already set up (e.g. by ERPNext's own
+test setup) the Company is inserted directly, with the same chart. Both are idempotent.
 """
 
 import sys
@@ -11,6 +11,7 @@ import unittest
 from datetime import date
 
 import frappe
+from frappe.utils import get_system_timezone
 
 COMPANY = "Vereniging Test"
 ABBR = "VT"
@@ -41,7 +42,8 @@ def ensure_test_company() -> str:
 			{
 				"language": "English",
 				"country": "Netherlands",
-				"timezone": "Europe/Amsterdam",
+				# The site's own zone: a zone changed mid-run puts every earlier row in the future or past.
+				"timezone": get_system_timezone(),
 				"currency": "EUR",
 				"company_name": COMPANY,
 				"company_abbr": ABBR,
