@@ -94,6 +94,12 @@ def ensure_item(item_code: str) -> str:
 	"""The contribution Item (a service: no stock), made when missing."""
 	if frappe.db.exists("Item", item_code):
 		return item_code
+	if not frappe.has_permission("Item", "create"):
+		frappe.throw(
+			_("The contribution Item {0} does not exist and you may not create Items: ask an Item Manager "
+				"to create it, or choose an existing Item in Verenigingen Settings").format(item_code),
+			frappe.PermissionError,
+		)
 	group = frappe.db.get_value("Item Group", {"is_group": 0}, "name", order_by="creation") or frappe.db.get_value(
 		"Item Group", {}, "name", order_by="lft"
 	)

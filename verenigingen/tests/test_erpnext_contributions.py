@@ -12,6 +12,7 @@ from frappe.utils import getdate, today
 from lxml import etree
 
 from verenigingen.core.contributions import due_invoices
+from verenigingen.erpnext.settings import accounting_settings, ensure_item
 from verenigingen.sepa import AUDIT_LOG, BATCH, MANDATE
 from verenigingen.tests.erpnext_setup import (
 	accounting_settings_for_tests,
@@ -23,6 +24,24 @@ from verenigingen.tests.factories import make_member, make_user
 from verenigingen.tests.import_factories import set_settings
 from verenigingen.tests.sepa_factories import CREDITOR, IBANS, collection_date, delete_sepa_data, make_mandated_member, notify
 from verenigingen.tests.workers import BulkWorkers, wait_for_tracker
+
+
+def pain002_rejection(end_to_end_id: str, reason: str) -> str:
+	"""A bank's pain.002 rejecting one collection before settlement."""
+	return (
+		'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt><OrgnlPmtInfAndSts>'
+		f"<TxInfAndSts><OrgnlEndToEndId>{end_to_end_id}</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
+		f"<StsRsnInf><Rsn><Cd>{reason}</Cd></Rsn></StsRsnInf></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
+	)
+
+
+def camt054_return(end_to_end_id: str, reason: str) -> str:
+	"""A bank's camt.054 returning one collection after settlement."""
+	return (
+		'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><Ntfctn><Ntry>'
+		f"<NtryDtls><TxDtls><Refs><EndToEndId>{end_to_end_id}</EndToEndId></Refs>"
+		f"<RtrInf><Rsn><Cd>{reason}</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
+	)
 
 
 class ErpnextTestCase(FrappeTestCase):
@@ -40,6 +59,8 @@ class ErpnextTestCase(FrappeTestCase):
 		frappe.set_user("Administrator")
 		ensure_test_company()
 		cls.old_settings = set_settings(**CREDITOR, **accounting_settings_for_tests())
+		ensure_item(accounting_settings().item)  # an Item Manager's part: accounting roles may not create Items
+		frappe.db.commit()
 		if cls.with_workers:
 			cls.workers = BulkWorkers(2).start()
 
@@ -249,12 +270,7 @@ class TestContributionStory(ErpnextTestCase):
 		self.assertEqual(frappe.db.get_value(MANDATE, mandate_of[members[0].name], "sequence_type"), "RCUR")
 
 		# pain.002: the first member's FRST collection is rejected before settlement
-		pain002 = (
-			'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.03"><CstmrPmtStsRpt><OrgnlPmtInfAndSts>'
-			f"<TxInfAndSts><OrgnlEndToEndId>{first.end_to_end_id}</OrgnlEndToEndId><TxSts>RJCT</TxSts>"
-			"<StsRsnInf><Rsn><Cd>AC04</Cd></Rsn></StsRsnInf></TxInfAndSts></OrgnlPmtInfAndSts></CstmrPmtStsRpt></Document>"
-		)
-		apply_bank_return(batch.name, pain002)
+		apply_bank_return(batch.name, pain002_rejection(first.end_to_end_id, "AC04"))
 		self.assertEqual(frappe.db.get_value(MANDATE, mandate_of[members[0].name], "sequence_type"), "FRST")
 
 		# collected: Payment Entries for the others, in a bulk run; a second run books nothing
@@ -271,12 +287,7 @@ class TestContributionStory(ErpnextTestCase):
 
 		# camt.054: the second member's collection comes back after settlement: payment cancelled,
 		# invoice open again, mandate stays RCUR (a returned collection was settled)
-		camt054 = (
-			'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.02"><BkToCstmrDbtCdtNtfctn><Ntfctn><Ntry>'
-			f"<NtryDtls><TxDtls><Refs><EndToEndId>{second.end_to_end_id}</EndToEndId></Refs>"
-			"<RtrInf><Rsn><Cd>MD06</Cd></Rsn></RtrInf></TxDtls></NtryDtls></Ntry></Ntfctn></BkToCstmrDbtCdtNtfctn></Document>"
-		)
-		apply_bank_return(batch.name, camt054)
+		apply_bank_return(batch.name, camt054_return(second.end_to_end_id, "MD06"))
 		self.assertEqual(frappe.db.get_value("Payment Entry", payment, "docstatus"), 2)
 		self.assertEqual(frappe.db.get_value("Sales Invoice", second.sales_invoice, "outstanding_amount"),
 			by_member[members[1].name].grand_total)
@@ -307,7 +318,9 @@ class TestContributionStory(ErpnextTestCase):
 
 class TestImportedMembers(ErpnextTestCase):
 	"""The issue's "done when": a generated export imported with accounts and mandates ends with a
-	Customer per member, one submitted invoice per due member and a pain.008 of those invoices."""
+	Customer per member, one submitted invoice per due member, a pain.008 of those invoices,
+	Payment Entries after collection, a return reopening its invoice, and the SEPA Audit Log
+	telling the story."""
 
 	COUNT = 24
 	with_workers = True
@@ -331,12 +344,17 @@ class TestImportedMembers(ErpnextTestCase):
 		frappe.db.delete(BATCH)
 		delete_imported_data(self.lidnrs, self.chapters_before)
 
-	def test_import_to_invoices_to_pain008(self):
+	def test_import_to_invoices_to_pain008_to_payments_and_a_return(self):
 		from verenigingen.account_creation import TRACKER
 		from verenigingen.demo.mijnrood_export import export_bytes
-		from verenigingen.sepa.collections import generate_file
+		from verenigingen.sepa.bank_returns import apply_bank_return
+		from verenigingen.sepa.collections import generate_file, mark_submitted
 		from verenigingen.tests.import_factories import import_now, make_import
-		from verenigingen.utils.erpnext_contributions import fill_batch_from_invoices, queue_contribution_invoices
+		from verenigingen.utils.erpnext_contributions import (
+			book_batch_payments,
+			fill_batch_from_invoices,
+			queue_contribution_invoices,
+		)
 
 		doc = import_now(make_import(*export_bytes("csv-utf8-bom", self.COUNT, seed=15, defects=False),
 			create_user_accounts=1, send_welcome_emails=0))
@@ -376,3 +394,33 @@ class TestImportedMembers(ErpnextTestCase):
 		generate_file(batch.name)
 		batch.reload()
 		xml = self.valid_pain008(batch)
+		for row in entries:
+			self.assertIn(row.sales_invoice.encode(), xml)
+
+		# collected: a Payment Entry per collected invoice, in a bulk run
+		notify(batch.name)
+		mark_submitted(batch.name)
+		run = book_batch_payments(batch.name)
+		frappe.db.commit()
+		self.assertEqual(run["queued"], len(batch.entries))
+		self.assertEqual(wait_for_tracker(run["tracker"]).status, "Completed")
+		for row in entries:
+			payment = frappe.db.get_value("Direct Debit Batch Entry", row.name, "payment_entry")
+			self.assertEqual(frappe.db.get_value("Payment Entry", payment, "docstatus"), 1, row.member)
+			self.assertEqual(frappe.db.get_value("Sales Invoice", row.sales_invoice, "outstanding_amount"), 0)
+
+		# a return after settlement: that payment is cancelled and its invoice is open again
+		returned = entries[0]
+		payment = frappe.db.get_value("Direct Debit Batch Entry", returned.name, "payment_entry")
+		apply_bank_return(batch.name, camt054_return(returned.end_to_end_id, "MD06"))
+		self.assertEqual(frappe.db.get_value("Payment Entry", payment, "docstatus"), 2)
+		self.assertEqual(frappe.db.get_value("Sales Invoice", returned.sales_invoice, "outstanding_amount"),
+			returned.amount)
+		self.assertEqual(
+			{frappe.db.get_value("Sales Invoice", row.sales_invoice, "outstanding_amount") for row in entries[1:]}, {0})
+
+		actions = frappe.get_all(AUDIT_LOG, filters={"trace_id": batch.trace_id}, pluck="action", order_by="timestamp")
+		for action in ("Batch Filled", "File Generated", "Submitted to Bank", "Payments Queued", "Payment Booked",
+			"Payment Cancelled", "Collection Reversed"):
+			self.assertIn(action, actions)
+		self.assertEqual(actions.count("Payment Booked"), len(batch.entries))
