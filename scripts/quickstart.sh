@@ -20,6 +20,7 @@
 #   ADMIN_PASSWORD    Administrator's password on a new demo site [generated, kept in
 #                     $BENCH_DIR/config/quickstart/<site>.login]
 #   WEB_PORT          [8000]
+#   SOCKETIO_PORT     written into the bench's config when given [the bench's socketio_port, 9000]
 #   DB_ROOT_USER, DB_ROOT_PASSWORD, DB_HOST   MariaDB admin login for new-site [root, empty, socket
 #                     or the bench's db_host]
 #   QUICKSTART_START  0 = as --no-start [1]
@@ -38,7 +39,7 @@ DB_ROOT_PASSWORD="${DB_ROOT_PASSWORD:-}"
 DB_HOST="${DB_HOST:-}"
 START="${QUICKSTART_START:-1}"
 RUN_DIR="$BENCH_DIR/config/quickstart"
-PASS_ENV="BENCH_DIR,FRAPPE_PATH,FRAPPE_BRANCH,DEMO_SITE,DEMO_MEMBERS,ADMIN_PASSWORD,WEB_PORT,DB_ROOT_USER,DB_ROOT_PASSWORD,DB_HOST,QUICKSTART_START,QUICKSTART_MIGRATE"
+PASS_ENV="BENCH_DIR,FRAPPE_PATH,FRAPPE_BRANCH,DEMO_SITE,DEMO_MEMBERS,ADMIN_PASSWORD,WEB_PORT,SOCKETIO_PORT,DB_ROOT_USER,DB_ROOT_PASSWORD,DB_HOST,QUICKSTART_START,QUICKSTART_MIGRATE"
 # The processes a real deployment runs (one line each: name, working folder, command).
 PROCESSES=(web socketio schedule worker bulk-1 bulk-2)
 
@@ -243,16 +244,67 @@ ensure_bench() {
 	fi
 	say "bench init $BENCH_DIR (Frappe $FRAPPE_BRANCH${FRAPPE_PATH:+ from $FRAPPE_PATH}; takes several minutes)"
 	mkdir -p "$(dirname "$BENCH_DIR")"
-	(cd "$(dirname "$BENCH_DIR")" && "$BENCH_CLI" init "$(basename "$BENCH_DIR")" --frappe-branch "$FRAPPE_BRANCH" \
+	# The bench CLI refuses to run as root unless the sites/common_site_config.json of the folder it
+	# runs in names a frappe_user: init runs in a scratch folder that says so.
+	local scratch; scratch="$(mktemp -d)"
+	mkdir "$scratch/sites" && echo "{\"frappe_user\": \"$(id -un)\"}" > "$scratch/sites/common_site_config.json"
+	(cd "$scratch" && "$BENCH_CLI" init "$(realpath -m "$BENCH_DIR")" --frappe-branch "$FRAPPE_BRANCH" \
 		${FRAPPE_PATH:+--frappe-path "$FRAPPE_PATH"} --skip-redis-config-generation --no-backups) \
-		|| die "bench init failed (see the output above)"
-	# The system's Redis (apt's redis-server on 6379) serves cache, queue and realtime.
-	"$BENCH_DIR/env/bin/python" - "$BENCH_DIR/sites/common_site_config.json" <<-'EOF'
+		|| { rm -rf "$scratch"; die "bench init failed (see the output above)"; }
+	rm -rf "$scratch"
+	# The system's Redis (apt's redis-server on 6379) serves cache, queue and realtime, in a database
+	# of its own (see free_redis_db); the bench CLI, run as this user later (bench --site ...), needs
+	# frappe_user as above.
+	local db; db="$(free_redis_db)"
+	"$BENCH_DIR/env/bin/python" - "$BENCH_DIR/sites/common_site_config.json" "$(id -un)" "$db" <<-'EOF'
 		import json, sys
-		path = sys.argv[1]
+		path, user, db = sys.argv[1:]
 		config = json.load(open(path))
 		for key in ("redis_cache", "redis_queue", "redis_socketio"):
-		    config[key] = "redis://127.0.0.1:6379"
+		    config[key] = "redis://127.0.0.1:6379" + ("" if db == "0" else f"/{db}")
+		config.setdefault("frappe_user", user)
+		json.dump(config, open(path, "w"), indent=1, sort_keys=True)
+	EOF
+}
+
+# A Redis database for a new bench: database 0 on a machine without another bench, else the first
+# empty one. Benches sharing one database share Frappe's bench-wide cache keys (assets_json: the
+# other bench's asset file names, whose pages then load files that do not exist). The database is
+# marked with this bench's path, so a re-run or another new bench knows it is taken.
+free_redis_db() {
+	local count db owner
+	count="$(redis-cli config get databases 2>/dev/null | sed -n 2p)"
+	for db in $(seq 0 $((${count:-16} - 1))); do
+		owner="$(redis-cli -n "$db" get verenigingen-quickstart:bench)"
+		if [ "$owner" = "$BENCH_DIR" ] || [ "$(redis-cli -n "$db" dbsize)" = 0 ]; then
+			# a bench made again in the same folder: the old one's asset list would name files the
+			# new build does not have
+			redis-cli -n "$db" del assets_json >/dev/null
+			redis-cli -n "$db" set verenigingen-quickstart:bench "$BENCH_DIR" >/dev/null
+			[ "$db" = 0 ] || say "Redis database $db for this bench (database 0 is in use by another bench)" >&2
+			echo "$db"; return
+		fi
+	done
+	die "every database of the Redis on 127.0.0.1:6379 is in use: set redis_cache, redis_queue and redis_socketio in $BENCH_DIR/sites/common_site_config.json yourself"
+}
+
+# Frappe v15's Google integrations import pkg_resources, which setuptools 81 removed; a bench
+# env made today (bench init seeds the newest setuptools) lacks it and new-site fails.
+ensure_pkg_resources() {
+	"$BENCH_DIR/env/bin/python" -c 'import pkg_resources' >/dev/null 2>&1 && return
+	say "setuptools<81 into the bench env (Frappe v15 needs pkg_resources, which setuptools 81 removed)"
+	"$BENCH_DIR/env/bin/python" -m pip install --quiet --disable-pip-version-check 'setuptools<81' \
+		|| die "could not install setuptools<81 into $BENCH_DIR/env"
+}
+
+ensure_socketio_port() { # SOCKETIO_PORT, when given, into the bench's config (a second bench on one machine)
+	[ -n "${SOCKETIO_PORT:-}" ] && [ "$(common_config socketio_port)" != "$SOCKETIO_PORT" ] || return 0
+	say "socketio_port $SOCKETIO_PORT in sites/common_site_config.json"
+	"$BENCH_DIR/env/bin/python" - "$BENCH_DIR/sites/common_site_config.json" "$SOCKETIO_PORT" <<-'EOF'
+		import json, sys
+		path, port = sys.argv[1:]
+		config = json.load(open(path))
+		config["socketio_port"] = int(port)
 		json.dump(config, open(path, "w"), indent=1, sort_keys=True)
 	EOF
 }
@@ -277,6 +329,13 @@ ensure_app() {
 	fi
 }
 
+drop_half_made_site() { # what a failed new-site left (its folder, database and database user)
+	[ -d "$BENCH_DIR/sites/$DEMO_SITE" ] || return 0
+	printf '%s\n' "$DB_ROOT_PASSWORD" | frappe_cmd drop-site "$DEMO_SITE" --force --no-backup \
+		--db-root-username "$DB_ROOT_USER" ${DB_ROOT_PASSWORD:+--db-root-password "$DB_ROOT_PASSWORD"} \
+		>>"$BENCH_DIR/logs/quickstart-new-site.log" 2>&1 || rm -rf "${BENCH_DIR:?}/sites/$DEMO_SITE"
+}
+
 new_login_password() { python3 -c 'import secrets; print("Demo-" + secrets.token_urlsafe(9))'; }
 
 ensure_site() {
@@ -292,7 +351,8 @@ ensure_site() {
 		printf '%s\n' "$DB_ROOT_PASSWORD" | frappe_cmd new-site "$DEMO_SITE" --admin-password "$password" \
 			--db-root-username "$DB_ROOT_USER" ${DB_ROOT_PASSWORD:+--db-root-password "$DB_ROOT_PASSWORD"} \
 			${DB_HOST:+--db-host "$DB_HOST"} "${socket[@]}" >"$BENCH_DIR/logs/quickstart-new-site.log" 2>&1 \
-			|| { tail -n 30 "$BENCH_DIR/logs/quickstart-new-site.log"; die "bench new-site failed (log: logs/quickstart-new-site.log)"; }
+			|| { tail -n 30 "$BENCH_DIR/logs/quickstart-new-site.log"; drop_half_made_site
+				die "bench new-site failed (log: logs/quickstart-new-site.log); the half-made site was dropped, so a re-run starts afresh"; }
 		(umask 077 && printf '%s\n' "$password" > "$login")
 	fi
 	local commit; commit="$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)"
@@ -327,7 +387,7 @@ start_processes() {
 	say "starting web (port $WEB_PORT), socketio, scheduler, a long/default/short worker and 2 bulk workers"
 	for name in "${PROCESSES[@]}"; do start_process "$name"; done
 	for _ in $(seq 1 120); do
-		curl -fsS -o /dev/null -H "Host: $DEMO_SITE" "http://127.0.0.1:$WEB_PORT/api/method/ping" && return
+		curl -fs -o /dev/null -H "Host: $DEMO_SITE" "http://127.0.0.1:$WEB_PORT/api/method/ping" && return
 		is_running web || break
 		sleep 0.5
 	done
@@ -377,7 +437,10 @@ main() {
 	say "verenigingen quickstart: bench $BENCH_DIR, site $DEMO_SITE"
 	install_system_packages
 	ensure_mariadb
+	ensure_redis
 	ensure_bench
+	ensure_pkg_resources
+	ensure_socketio_port
 	mkdir -p "$RUN_DIR" "$BENCH_DIR/logs"
 	ensure_redis
 	ensure_app

@@ -21,6 +21,7 @@ from verenigingen.core.bulk_progress import FINISHED_STATUSES
 from verenigingen.member_import import DOCTYPE as IMPORT
 from verenigingen.member_import.cli import import_from_path, run_with_progress_bar
 from verenigingen.sepa import BATCH, MANDATE, collections
+from verenigingen.shared.scheduler_activity import forget_scheduler_verdict
 
 DEMO_COUNT, DEMO_SEED = 300, 2026
 # The association's account for the pain.008 file: the IBAN and creditor id are the standard
@@ -42,10 +43,22 @@ def setup_demo(count: int = DEMO_COUNT, seed: int = DEMO_SEED) -> dict:
 	complete_setup_wizard()
 	configure_settings()
 	record_activity()
+	before = demo_state(count, seed)
 	import_name = import_demo_export(count, seed)
 	wait_for_runs(import_name)
 	batch = ensure_batch()
-	return demo_summary(import_name, batch)
+	summary = demo_summary(import_name, batch)
+	summary["unchanged"] = before == (import_name, batch)
+	if summary["unchanged"]:
+		click.echo("Nothing new: the demo import, its runs and the batch were already there (only the activity mark was refreshed)")
+	return summary
+
+
+def demo_state(count: int, seed: int) -> tuple[str | None, str | None]:
+	"""The finished demo import and the demo batch, where they exist."""
+	found = find_demo_import(demo_filename(count, seed))
+	finished = found.name if found and found.status in import_status.FINISHED else None
+	return finished, frappe.db.get_value(BATCH, {"description": BATCH_DESCRIPTION}, "name")
 
 
 def complete_setup_wizard() -> None:
@@ -61,6 +74,7 @@ def complete_setup_wizard() -> None:
 
 def configure_settings() -> None:
 	"""A creditor for the SEPA file and no welcome e-mails; values someone set are kept."""
+	ensure_default_currency()
 	settings = frappe.get_doc("Verenigingen Settings")
 	missing = {field: value for field, value in CREDITOR.items() if not settings.get(field)}
 	if not missing and not settings.send_welcome_emails:
@@ -68,6 +82,19 @@ def configure_settings() -> None:
 	settings.update({**missing, "send_welcome_emails": 0})
 	settings.save()
 	frappe.db.commit()
+
+
+def ensure_default_currency() -> None:
+	"""EUR as the site's default currency, as ERPNext's setup would set it; one set before is kept.
+
+	Frappe's own setup wizard ignores its currency argument, and Desk shows an amount whose field
+	names no currency in the default currency: without one, the first enabled currency's symbol.
+	"""
+	if frappe.db.get_default("currency"):
+		return
+	frappe.db.set_default("currency", SETUP_ARGS["currency"])
+	frappe.db.commit()
+	frappe.clear_cache()
 
 
 def record_activity() -> None:
@@ -90,6 +117,7 @@ def record_activity() -> None:
 				"communication_date": now_datetime(),
 			}
 		).insert()
+	forget_scheduler_verdict()
 	frappe.db.commit()
 
 
