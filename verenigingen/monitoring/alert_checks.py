@@ -78,7 +78,8 @@ class AlertManager:
 		count = count_sepa_failures(now_datetime() - timedelta(hours=1)) if available else 0
 		crossed = alert_rules.threshold_crossed(count, threshold)
 		if crossed:
-			message = _("{0} failed SEPA events in the last hour (alert at {1})").format(count, threshold)
+			message = (_("1 failed SEPA event in the last hour (alert at {0})").format(threshold) if count == 1
+				else _("{0} failed SEPA events in the last hour (alert at {1})").format(count, threshold))
 			self.send_alert(SEPA_FAILURES, "Critical", message, {"count": count, "threshold": threshold})
 		resolve_cleared(SEPA_FAILURES, [""] if crossed else [])
 		return {"count": count, "threshold": threshold, "sepa_audit_log": available}

@@ -154,6 +154,10 @@ class TestSepaFailures(CheckTestCase):
 			checks.SEPA_FAILURES, manager.check_sepa_failures
 		)
 		self.assertEqual(frappe.db.get_value(ALERT, name, "severity"), "Critical")
+		count = before + 1
+		self.assertEqual(frappe.db.get_value(ALERT, name, "message"),
+			f"1 failed SEPA event in the last hour (alert at {count})" if count == 1
+			else f"{count} failed SEPA events in the last hour (alert at {count})")
 		# The row cannot be changed through the ORM (append-only); age it in the table itself.
 		frappe.db.set_value(checks.SEPA_AUDIT_LOG, event, "timestamp", now_datetime() - timedelta(hours=2))
 		manager.check_sepa_failures()
