@@ -1,6 +1,7 @@
 """Install hooks: one small, idempotent function per concern."""
 
 import frappe
+from redis.exceptions import RedisError
 
 from verenigingen.permissions import (
 	ADMINISTRATOR_ROLE,
@@ -12,6 +13,7 @@ from verenigingen.permissions import (
 )
 from verenigingen.setup.bulk_queue import ensure_bulk_queue_configured
 from verenigingen.setup.erpnext_fields import ensure_erpnext_fields, remove_erpnext_fields
+from verenigingen.shared.queues import forget_jobs_of_an_earlier_site
 
 # Members are Website Users: their role must not open the Desk.
 ROLE_DESK_ACCESS = {ADMINISTRATOR_ROLE: 1, MANAGER_ROLE: 1, MEMBER_ROLE: 0, MONITORING_ROLE: 0}
@@ -33,6 +35,11 @@ CONTACT_EMAIL_INDEX = ("Contact Email", "email_id")
 
 
 def after_install() -> None:
+	install_steps()
+	forget_earlier_site_jobs()
+
+
+def install_steps() -> None:
 	ensure_roles()
 	ensure_member_role_profile()
 	ensure_settings()
@@ -45,8 +52,20 @@ def after_install() -> None:
 
 
 def after_migrate() -> None:
-	"""Same steps, so a bench upgraded from an older version ends up installed the same way."""
-	after_install()
+	"""Same steps, so a bench upgraded from an older version ends up installed the same way (the
+	site's jobs are its own: they stay)."""
+	install_steps()
+
+
+def forget_earlier_site_jobs() -> None:
+	"""A new site must not inherit the jobs of a dropped site of the same name (shared/queues.py)."""
+	try:
+		removed = forget_jobs_of_an_earlier_site()
+	except RedisError as error:
+		print(f"verenigingen: could not look for jobs of an earlier site of this name in Redis ({error})")
+		return
+	if removed:
+		print(f"verenigingen: removed {removed} job(s) left in Redis by an earlier site named {frappe.local.site}")
 
 
 def before_uninstall() -> None:

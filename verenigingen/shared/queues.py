@@ -18,7 +18,13 @@ from frappe.utils.background_jobs import generate_qname, get_queue, get_queues_t
 from redis.exceptions import RedisError
 from rq import Worker
 from rq.job import Job
-from rq.registry import DeferredJobRegistry, FailedJobRegistry, ScheduledJobRegistry, StartedJobRegistry
+from rq.registry import (
+	DeferredJobRegistry,
+	FailedJobRegistry,
+	FinishedJobRegistry,
+	ScheduledJobRegistry,
+	StartedJobRegistry,
+)
 
 from verenigingen.core.queue_health import job_site, oldest_age_seconds, site_figures
 
@@ -118,3 +124,31 @@ def naive(moment):
 
 def age_seconds(moment) -> float | None:
 	return round((utc_now() - naive(moment)).total_seconds(), 1) if moment else None
+
+
+def forget_jobs_of_an_earlier_site() -> int:
+	"""Remove the app's jobs that a dropped site of this name left in Redis; the number removed.
+
+	A new site has no jobs of its own, yet job ids carry only the site's name: a site dropped and
+	made again (a test site, ``bench drop-site`` after a failed quickstart) would find its first
+	runs' ids (``<site>::verenigingen-accounts-BOT-00001-b1``) taken by the old site's jobs, and
+	Frappe's deduplicate would skip them, or a worker would run an old payload against new documents.
+	"""
+	prefix = f"{frappe.local.site}::verenigingen-"
+	removed = 0
+	for queue_type in configured_queues():
+		queue = get_queue(queue_type)
+		connection = queue.connection
+		keys = [queue.key] + [registry(queue=queue).key for registry in (*REGISTRIES.values(), FinishedJobRegistry)]
+		for key in keys:
+			listed = connection.lrange(key, 0, -1) if key == queue.key else connection.zrange(key, 0, -1)
+			for job_id in (raw.decode() for raw in listed):
+				if not job_id.startswith(prefix):
+					continue
+				if key == queue.key:
+					connection.lrem(key, 0, job_id)
+				else:
+					connection.zrem(key, job_id)
+				connection.delete(Job.key_for(job_id), Job.dependents_key_for(job_id))
+				removed += 1
+	return removed

@@ -69,3 +69,46 @@ class TestInstall(FrappeTestCase):
 		self.assertEqual(written["workers"]["bulk"], {"timeout": 120, "background_workers": 3})
 		self.assertEqual(written["workers"]["long2"], {"timeout": 10})
 		self.assertEqual({k: v for k, v in written.items() if k != "workers"}, {"db_host": "10.0.0.1", "nested": {"a": [1, 2]}})
+
+
+class TestJobsOfAnEarlierSite(FrappeTestCase):
+	"""A site made again under the same name starts without the dropped site's jobs (no workers run here)."""
+
+	def test_only_this_sites_app_jobs_are_forgotten(self):
+		from frappe.utils.background_jobs import get_queue
+		from rq.job import Job
+		from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+		from verenigingen.shared.queues import forget_jobs_of_an_earlier_site
+
+		queue = get_queue("bulk")
+		connection = queue.connection
+		site = frappe.local.site
+		old = {f"{site}::verenigingen-accounts-BOT-99991-b1": "queued",
+			f"{site}::verenigingen-accounts-BOT-99992-b1": "started",
+			f"{site}::verenigingen-mandates-BOT-99993-b1": "failed"}
+		kept = {f"{site}::not-the-apps-job-99994": "failed", f"another-site.localhost::verenigingen-accounts-BOT-99995-b1": "failed"}
+		forget_jobs_of_an_earlier_site()  # what earlier tests of this site left (finished, failed)
+		for job_id, state in {**old, **kept}.items():
+			job = Job.create(func="builtins.len", args=([],), id=job_id, connection=connection, origin=queue.name)
+			job.save()
+			if state == "queued":
+				connection.rpush(queue.key, job_id)
+			else:
+				registry = StartedJobRegistry if state == "started" else FailedJobRegistry
+				registry(queue=queue).add(job, ttl=600)
+		try:
+			self.assertEqual(forget_jobs_of_an_earlier_site(), len(old))
+			for job_id in old:
+				self.assertFalse(Job.exists(job_id, connection=connection), job_id)
+				self.assertNotIn(job_id.encode(), connection.lrange(queue.key, 0, -1))
+				self.assertNotIn(job_id, StartedJobRegistry(queue=queue).get_job_ids())
+			for job_id in kept:
+				self.assertTrue(Job.exists(job_id, connection=connection), job_id)
+				self.assertIn(job_id, FailedJobRegistry(queue=queue).get_job_ids())
+		finally:
+			for job_id in {**old, **kept}:
+				connection.lrem(queue.key, 0, job_id)
+				for registry in (StartedJobRegistry, FailedJobRegistry):
+					connection.zrem(registry(queue=queue).key, job_id)
+				connection.delete(Job.key_for(job_id))
