@@ -3,6 +3,8 @@
 import time
 
 import frappe
+from frappe.utils.background_jobs import get_queue
+from rq import Worker
 
 from verenigingen.member_import import DOCTYPE
 from verenigingen.tests.workers import BulkWorkers
@@ -12,6 +14,28 @@ class LongWorkers(BulkWorkers):
 	"""Worker processes serving the `long` queue of this bench (all its sites)."""
 
 	queue = "long"
+
+	def start(self) -> "LongWorkers":
+		"""Start, then let them work off what was queued before (a migrate queues Frappe's website
+		search index: about 45 s per job on an ERPNext site), so a test's own job is next in line."""
+		super().start()
+		wait_until_long_queue_is_worked_off()
+		return self
+
+
+def wait_until_long_queue_is_worked_off(timeout: float = 900) -> None:
+	"""Until `long` holds no queued job and none of its live workers is busy."""
+	from verenigingen.shared.queues import process_alive
+
+	queue = get_queue("long")
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		busy = [worker for worker in Worker.all(queue=queue)
+			if worker.get_state() == "busy" and process_alive(worker.hostname, worker.pid) is not False]
+		if not queue.count and not busy:
+			return
+		time.sleep(0.5)
+	raise AssertionError(f"the long queue was not worked off in {timeout}s ({queue.count} queued)")
 
 
 class WithLongWorkers:
