@@ -53,7 +53,7 @@
 				`${q.failed} / ${q.site.failed}`,
 				`${q.live_workers} / ${q.workers}`,
 				q.site.busy_workers,
-				known(q.oldest_queued_seconds),
+				q.queued === 0 ? "–" : known(q.oldest_queued_seconds), // no job waiting: nothing to age
 			])
 		);
 		set("members-waiting", known(queues.backlog.members_waiting));

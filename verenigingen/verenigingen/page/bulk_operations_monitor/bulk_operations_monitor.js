@@ -174,7 +174,7 @@ class BulkOperationsMonitor {
 		const workers = bulk.workers.length
 			? bulk.workers
 					.map(
-						(w) => `<tr><td>${esc(w.name)}</td><td>${esc(w.state)}</td>
+						(w) => `<tr><td>${esc(w.name)}</td><td>${esc(worker_state(w.state))}</td>
 						<td>${w.alive === false ? __("gone") : w.alive ? __("alive") : __("unknown")}</td>
 						<td>${esc(w.current_job || "")}</td>
 						<td>${w.current_job_site === site.name ? __("this site") : esc(w.current_job_site || "")}</td></tr>`
@@ -494,6 +494,12 @@ const STATUS_COLOURS = {
 	Cancelled: "gray",
 };
 const SEVERITY_COLOURS = { Info: "blue", Warning: "yellow", High: "orange", Critical: "red" };
+
+// rq's worker states, as Redis holds them
+function worker_state(state) {
+	const names = { idle: __("idle"), busy: __("busy"), suspended: __("suspended"), started: __("started") };
+	return names[state] || state;
+}
 
 function known(value, format = (v) => v) {
 	return value === null || value === undefined ? __("unknown") : esc(format(value));
