@@ -143,8 +143,10 @@ class AccountCreationManager:
 		self.stage = "Member Linked"
 		if member.user != user.name:
 			member.check_permission("write")
-			# Only the link changes; the request records who linked it and when.
-			member.db_set("user", user.name)
+			# Only the link changes; the request records who linked it and when. The Member's
+			# `modified` stays: a run must not make staff's open form or an import's save of the same
+			# member fail with "modified after you opened it".
+			member.db_set("user", user.name, update_modified=False)
 
 	def complete(self, user) -> None:
 		"""Completed, only while this process still holds the claim.

@@ -79,7 +79,8 @@ def ensure_customer(member_name: str) -> str:
 		return action
 	if action == CREATE:
 		customer = create_customer(member, settings)
-	frappe.db.set_value("Member", member_name, MEMBER_CUSTOMER, customer)
+	# a link kept by the run: the Member's `modified` stays (see account_creation/pipeline.link_member)
+	frappe.db.set_value("Member", member_name, MEMBER_CUSTOMER, customer, update_modified=False)
 	return action
 
 

@@ -65,8 +65,12 @@ class TestIndividualPath(AccountCreationTestCase):
 
 	def test_processing_twice_creates_one_user(self):
 		member = make_member()
+		opened = frappe.db.get_value("Member", member.name, "modified")  # as a staff member's open form
 		request_name = self.queue_as_manager(member.name)
 		self.assertEqual(AccountCreationManager(request_name).process(), "Completed")
+		# the link leaves `modified` alone: that form still saves
+		self.assertEqual(frappe.db.get_value("Member", member.name, ["user", "modified"]),
+			(frappe.db.get_value("User", {"email": member.email}), opened))
 		self.assertEqual(AccountCreationManager(request_name).process(), "Skipped")
 		self.assertEqual(user_count_for(member.email), 1)
 
