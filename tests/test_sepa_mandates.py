@@ -3,7 +3,7 @@
 import pytest
 
 from verenigingen.core.sepa import mandates as rules
-from verenigingen.core.sepa.accounts import check_iban, derive_bic, masked_details
+from verenigingen.core.sepa.accounts import check_iban, derive_bic, iban_reason_text, masked_details
 
 VALID = "NL91ABNA0417164300"
 OTHER = "NL25RABO0497465075"
@@ -73,6 +73,21 @@ def test_check_iban_and_bic():
 	assert derive_bic(VALID) == "ABNANL2A"
 	assert derive_bic(OTHER) == "RABONL2U"
 	assert derive_bic("XX00") == ""
+
+
+@pytest.mark.parametrize(
+	"iban, problem",
+	[(VALID, ""), ("NL91ABNA0417164301", "check digits do not match"), ("NL91ABNA041716430", "check digits do not match"),
+		("", "no IBAN"), ("NL91-ABNA!", "wrong format")],
+)
+def test_an_invalid_iban_says_why_in_words(iban, problem):
+	assert check_iban(iban).problem == problem
+
+
+def test_every_reason_stdnum_gives_has_words():
+	assert iban_reason_text("InvalidLength") == "wrong length for its country"
+	assert iban_reason_text("InvalidComponent") == "unknown country or bank code"
+	assert iban_reason_text("SomethingNew") == "wrong format"
 
 
 def test_masked_details_reach_nested_values():

@@ -9,6 +9,7 @@ from stdnum.nl import postcode as nl_postcode
 
 from verenigingen.core.mijnrood.errors import InvalidValue
 from verenigingen.core.mijnrood.text import cell_text, clean_text
+from verenigingen.core.sepa.accounts import iban_reason_text
 
 DEFAULT_COUNTRY = "NL"
 PHONE_REGION = "NL"
@@ -111,10 +112,4 @@ def normalise_iban(value: object) -> str:
 
 
 def _iban_reason(exc: ValidationError) -> str:
-	"""Name the IBAN check that failed in words an administrator understands."""
-	name = type(exc).__name__
-	return {
-		"InvalidChecksum": "check digits do not match",
-		"InvalidLength": "wrong length for its country",
-		"InvalidComponent": "unknown country or bank code",
-	}.get(name, "wrong format")
+	return iban_reason_text(type(exc).__name__)

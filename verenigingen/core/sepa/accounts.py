@@ -13,6 +13,7 @@ __all__ = [
 	"bank_id",
 	"check_iban",
 	"derive_bic",
+	"iban_reason_text",
 	"mask_iban",
 	"mask_ibans_in_text",
 	"masked_details",
@@ -31,6 +32,11 @@ class CheckedIban:
 	def masked(self) -> str:
 		return mask_iban(self.compact)
 
+	@property
+	def problem(self) -> str:
+		"""Why it is not valid, in words an administrator understands ("" when valid)."""
+		return "" if self.valid else iban_reason_text(self.reason)
+
 
 def check_iban(value: str | None) -> CheckedIban:
 	"""Compact and check an IBAN (country length and mod-97); never raises."""
@@ -41,6 +47,20 @@ def check_iban(value: str | None) -> CheckedIban:
 		return CheckedIban(stdnum_iban.validate(compact), True)
 	except ValidationError as exc:
 		return CheckedIban(compact, False, type(exc).__name__)
+
+
+# python-stdnum's exception names, in words an administrator understands
+IBAN_REASONS = {
+	"missing": "no IBAN",
+	"InvalidChecksum": "check digits do not match",
+	"InvalidLength": "wrong length for its country",
+	"InvalidComponent": "unknown country or bank code",
+}
+
+
+def iban_reason_text(reason: str) -> str:
+	"""The words for an IBAN check that failed: ``reason`` is CheckedIban.reason (an exception name)."""
+	return IBAN_REASONS.get(reason, "wrong format")
 
 
 def derive_bic(iban: str) -> str:

@@ -7,6 +7,7 @@ from frappe.model.document import Document
 from frappe.model.naming import make_autoname
 
 from verenigingen.core.names import clean_name_part, compose_full_name
+from verenigingen.core.sepa.accounts import check_iban
 
 
 class Member(Document):
@@ -21,6 +22,7 @@ class Member(Document):
 		self.full_name = compose_full_name(self.first_name, self.tussenvoegsel, self.last_name)
 		self.member_id = (self.member_id or "").strip() or None
 		self.validate_email_unique()
+		self.validate_iban()
 
 	def validate_email_unique(self):
 		self.email = (self.email or "").strip().lower() or None
@@ -33,3 +35,19 @@ class Member(Document):
 				frappe.UniqueValidationError,
 				title=_("Duplicate Email"),
 			)
+
+	def validate_iban(self):
+		"""A new or changed IBAN is stored compact and only when valid; an unchanged one is left
+		alone, so a record from before this check still saves."""
+		if not (self.iban or "").strip():
+			self.iban = None
+			return
+		if not (self.is_new() or self.has_value_changed("iban")):
+			return
+		checked = check_iban(self.iban)
+		if not checked.valid:
+			frappe.throw(
+				_("IBAN {0} is not valid: {1}").format(checked.masked, _(checked.problem)),
+				title=_("Invalid IBAN"),
+			)
+		self.iban = checked.compact

@@ -37,6 +37,28 @@ class TestMember(FrappeTestCase):
 		with self.assertRaises(frappe.UniqueValidationError):
 			make_member(email=email.upper())
 
+	def test_a_new_or_changed_iban_must_be_valid_and_is_stored_compact(self):
+		member = make_member(iban="nl91 abna 0417 1643 00")
+		self.assertEqual(member.iban, "NL91ABNA0417164300")
+		member.iban = "NL91ABNA0417164301"
+		with self.assertRaises(frappe.ValidationError) as caught:
+			member.save()
+		self.assertIn("NL91****4301", str(caught.exception))  # masked in the message
+		self.assertIn("check digits do not match", str(caught.exception))
+		self.assertNotIn("0417", str(caught.exception))
+		member.reload()
+		self.assertEqual(member.iban, "NL91ABNA0417164300")
+		with self.assertRaises(frappe.ValidationError):
+			make_member(iban="NL91ABNA041716430")  # one digit short
+
+	def test_an_unchanged_iban_from_before_the_check_still_saves(self):
+		member = make_member()
+		frappe.db.set_value("Member", member.name, "iban", "NL00BANK0000000000")
+		member.reload()
+		member.first_name = "Anouk"
+		member.save()
+		self.assertEqual(frappe.db.get_value("Member", member.name, "iban"), "NL00BANK0000000000")
+
 	def test_members_without_email_may_coexist(self):
 		first, second = make_member(email=""), make_member(email="")
 		self.assertIsNone(first.email)
