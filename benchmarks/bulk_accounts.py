@@ -119,21 +119,28 @@ class ProcessSampler(threading.Thread):
 		self.running = True
 
 	def run(self):
-		import psutil
-
 		while self.running:
 			for parent in self.processes:
-				try:
-					family = [parent, *parent.children(recursive=True)]
-				except psutil.NoSuchProcess:
-					continue
-				for proc in family:
-					try:
-						growth = proc.memory_info().rss - self.baseline[parent.pid]
-					except psutil.NoSuchProcess:
-						continue
-					self.peak_growth = max(self.peak_growth, growth)
+				for rss in family_rss(parent):
+					self.peak_growth = max(self.peak_growth, rss - self.baseline[parent.pid])
 			time.sleep(0.2)
+
+
+def family_rss(parent) -> list[int]:
+	"""The RSS of a worker and of its work horses, those still alive."""
+	import psutil
+
+	try:
+		family = [parent, *parent.children(recursive=True)]
+	except psutil.NoSuchProcess:
+		return []
+	sizes = []
+	for proc in family:
+		try:
+			sizes.append(proc.memory_info().rss)
+		except psutil.NoSuchProcess:
+			continue
+	return sizes
 
 
 def cpu_seconds(processes) -> float:

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from verenigingen.core.names import clean_name_part, compose_full_name, compose_sort_name
+from verenigingen.core.names import clean_name_part, compose_full_name, compose_sort_name, next_numbered_name
 
 
 def test_clean_name_part_trims_and_collapses():
@@ -37,3 +37,23 @@ def test_full_name_has_no_outer_or_double_spaces(first, middle, last):
 	full = compose_full_name(first, middle, last)
 	assert full == full.strip()
 	assert "  " not in full
+
+
+def test_next_numbered_name_follows_the_highest_number_not_the_last_in_order():
+	taken = ["Jan de Jong-9", "Jan de Jong-10", "Jan de Jong-2"]
+	assert next_numbered_name("Jan de Jong", taken) == "Jan de Jong-11"
+
+
+def test_next_numbered_name_starts_at_one_and_ignores_what_is_not_a_number():
+	assert next_numbered_name("Jan de Jong", []) == "Jan de Jong-1"
+	assert next_numbered_name("Jan de Jong", ["Jan de Jong-Vries", "Jan de Jong-3a", "Jan de Jong-"]) == "Jan de Jong-1"
+
+
+def test_next_numbered_name_compares_letter_case_as_the_database_does():
+	assert next_numbered_name("Jan de Jong", ["jan de jong-4"]) == "Jan de Jong-5"
+
+
+@given(st.lists(st.integers(min_value=1, max_value=10**6), max_size=20))
+def test_next_numbered_name_is_one_past_the_highest(numbers):
+	taken = [f"Eva Smit-{n}" for n in numbers]
+	assert next_numbered_name("Eva Smit", taken) == f"Eva Smit-{max(numbers, default=0) + 1}"

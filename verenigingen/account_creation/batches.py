@@ -14,6 +14,8 @@ from verenigingen.shared.queues import count_workers
 # Live progress about once a second (one recount for all workers); the final refresh of
 # every job makes the counts exact.
 REFRESH_INTERVAL_SECONDS = 1.0
+# How many of a run's highest batches with a Queued request a finished job looks at for one to take on.
+WAITING_BATCH_LOOKS = 3
 BATCH_JOB = "verenigingen.utils.account_creation_manager.process_bulk_account_creation_batch"
 REQUEST_JOB = "verenigingen.utils.account_creation_manager.process_account_creation_request"
 
@@ -61,9 +63,10 @@ def run_batch(tracker_name: str, request_names: list[str]) -> dict:
 	if is_halted(tracker_name):
 		return results  # paused or cancelled before this job started; resume enqueues new jobs
 	mark_started(tracker_name)
+	live = LiveRefresh(tracker_name)
 	with quiet_user_side_effects():
 		pending = request_names
-		while pending and process_requests(tracker_name, pending, results):
+		while pending and process_requests(tracker_name, pending, results, live):
 			if not may_take_more_batches(time.monotonic() - job_started, timeout):
 				break
 			pending = waiting_batch(tracker_name)
@@ -71,12 +74,29 @@ def run_batch(tracker_name: str, request_names: list[str]) -> dict:
 	return results
 
 
-def process_requests(tracker_name: str, request_names: list[str], results: dict) -> bool:
+class LiveRefresh:
+	"""The tracker's live counts, recounted about once a second over every batch a job takes on.
+
+	A batch of 50 can take less than a second, so the interval runs across batches: counted per
+	batch, a job working off batch after batch would never refresh until it ends.
+	"""
+
+	def __init__(self, tracker_name: str):
+		self.tracker_name, self.last = tracker_name, time.monotonic()
+
+	def after_member(self) -> None:
+		if time.monotonic() - self.last >= REFRESH_INTERVAL_SECONDS:
+			refresh_tracker(self.tracker_name, unless_refreshed_within=REFRESH_INTERVAL_SECONDS)
+			self.last = time.monotonic()
+
+
+def process_requests(tracker_name: str, request_names: list[str], results: dict, live: LiveRefresh | None = None) -> bool:
 	"""Process the claimable requests in order; False when the run was paused or cancelled meanwhile.
 
-	The run's state is read before each member (one primary-key read, next to a member's ~100 ms), so
+	The run's state is read before each member (one primary-key read, next to a member's ~20 ms), so
 	a pause lets the member in hand finish and starts no other.
 	"""
+	live = live or LiveRefresh(tracker_name)
 	claimable = {
 		row.name: row.requested_by
 		for row in frappe.get_all(
@@ -84,7 +104,6 @@ def process_requests(tracker_name: str, request_names: list[str], results: dict)
 			fields=["name", "requested_by"], limit_page_length=0,
 		)
 	}
-	last_refresh = time.monotonic()
 	for request_name in request_names:
 		if request_name not in claimable:
 			results[request_name] = "Skipped"
@@ -93,26 +112,44 @@ def process_requests(tracker_name: str, request_names: list[str], results: dict)
 		if is_halted(tracker_name):
 			return False
 		results[request_name] = run_as_requester(request_name, claimable[request_name])
-		if time.monotonic() - last_refresh >= REFRESH_INTERVAL_SECONDS:
-			refresh_tracker(tracker_name, unless_refreshed_within=REFRESH_INTERVAL_SECONDS)
-			last_refresh = time.monotonic()
+		live.after_member()
 	return True
 
 
 def waiting_batch(tracker_name: str) -> list[str]:
-	"""The requests of the run's last batch that has not started at all (all still Queued)."""
-	row = frappe.db.sql(
-		"""select batch_number from `tabAccount Creation Request` where tracker = %(tracker)s
-		group by batch_number having sum(status = 'Queued') = count(*)
-		order by batch_number desc limit 1""",
-		{"tracker": tracker_name},
-	)
-	if not row:
-		return []
-	return frappe.get_all(
-		REQUEST, filters={"tracker": tracker_name, "batch_number": row[0][0], "status": "Queued"},
-		pluck="name", order_by="name asc", limit_page_length=0,
-	)
+	"""The requests of the run's highest-numbered batch that has not started at all (all still Queued).
+
+	Looks at the highest batches with a Queued request (through the tracker, status and batch index),
+	at most WAITING_BATCH_LOOKS of them: below those, the batches' own jobs are about to start anyway.
+	"""
+	below = None
+	for _ in range(WAITING_BATCH_LOOKS):
+		below_condition = "" if below is None else "and batch_number < %(below)s"
+		number = frappe.db.sql(
+			f"""select max(batch_number) from `tabAccount Creation Request`
+			where tracker = %(tracker)s and status = 'Queued' {below_condition}""",
+			{"tracker": tracker_name, "below": below},
+		)[0][0]
+		if number is None:
+			return []
+		# Each other status named, so the index gives the answer (a != reads every row of the run).
+		started = frappe.db.sql(
+			"""select count(*) from `tabAccount Creation Request`
+			where tracker = %(tracker)s and status in %(others)s and batch_number = %(number)s""",
+			{"tracker": tracker_name, "number": number, "others": other_statuses("Queued")},
+		)[0][0]
+		if not started:
+			return frappe.get_all(
+				REQUEST, filters={"tracker": tracker_name, "status": "Queued", "batch_number": number},
+				pluck="name", order_by="name asc", limit_page_length=0,
+			)
+		below = number
+	return []
+
+
+def other_statuses(status: str) -> tuple[str, ...]:
+	options = frappe.get_meta(REQUEST).get_field("status").options.split("\n")
+	return tuple(option for option in options if option and option != status)
 
 
 def mark_started(tracker_name: str) -> None:

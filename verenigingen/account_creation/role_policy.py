@@ -25,7 +25,8 @@ def grant_rules() -> list[tuple[str, str]]:
 def profile_roles(role_profile: str | None) -> list[str]:
 	if not role_profile:
 		return []
-	return frappe.get_all("Has Role", filters={"parenttype": "Role Profile", "parent": role_profile}, pluck="role")
+	return frappe.get_all("Has Role", filters={"parenttype": "Role Profile", "parent": role_profile}, pluck="role",
+		order_by="idx asc")
 
 
 def forget_cached_policy() -> None:

@@ -145,8 +145,11 @@ def publish_progress(tracker_name: str) -> None:
 
 def is_halted(tracker_name: str) -> bool:
 	"""True once the run was cancelled or paused: its batch jobs start no further member."""
-	row = frappe.db.get_value(TRACKER, tracker_name, ["cancel_requested", "paused"], as_dict=True)
-	return bool(row and (row.cancel_requested or row.paused))
+	# Plain SQL: asked before every member, where the query builder's field parsing costs more than the read.
+	row = frappe.db.sql(
+		"select cancel_requested, paused from `tabBulk Operation Tracker` where name = %s", (tracker_name,)
+	)
+	return bool(row and (row[0][0] or row[0][1]))
 
 
 def paused_trackers() -> set[str]:

@@ -1,4 +1,5 @@
-"""The one place that inserts member Users.
+"""Member Users through Frappe's ``User.insert`` (where something listens to the rows it makes;
+elsewhere member_user_rows.py writes the same rows without a lifecycle per row).
 
 Frappe v15's User.insert has side effects that are fine one at a time and ruinous by the
 thousand (see docs/account-creation.md): every save clears the whole site cache through

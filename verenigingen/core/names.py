@@ -25,3 +25,19 @@ def compose_sort_name(first_name: str | None, tussenvoegsel: str | None, last_na
 	if last and given:
 		return f"{last}, {given}"
 	return last or given
+
+
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def next_numbered_name(name: str, taken: list[str], separator: str = "-") -> str:
+	"""The name a namesake gets, as Frappe's ``append_number_if_name_exists`` gives it.
+
+	``taken`` are the names that start with ``name`` and the separator (in any letter case, as
+	the database compares them); the result carries the number after the highest of those that
+	end in digits only, or 1: ``Jan de Jong-10`` after ``-9`` and ``-10``.
+	"""
+	prefix = f"{name}{separator}"
+	numbers = [int(found[len(prefix):]) for found in taken
+		if found.lower().startswith(prefix.lower()) and _NUMBER.fullmatch(found[len(prefix):])]
+	return f"{prefix}{max(numbers, default=0) + 1}"

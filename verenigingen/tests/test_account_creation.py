@@ -183,16 +183,16 @@ class TestRetry(AccountCreationTestCase):
 	def test_transient_failure_is_retried_and_succeeds(self):
 		member = make_member()
 		request_name = self.queue_as_manager(member.name)
-		real = pipeline.new_member_user
+		real = pipeline.AccountCreationManager.new_user
 		calls = []
 
-		def fail_once(*args, **kwargs):
+		def fail_once(manager, *args, **kwargs):
 			calls.append(1)
 			if len(calls) == 1:
 				raise errors.TransientFailure("lock wait timeout (injected)")
-			return real(*args, **kwargs)
+			return real(manager, *args, **kwargs)
 
-		with patch.object(pipeline, "new_member_user", side_effect=fail_once):
+		with patch.object(pipeline.AccountCreationManager, "new_user", fail_once):
 			acm.process_account_creation_request(request_name)
 			request = frappe.get_doc(REQUEST, request_name)
 			self.assertEqual((request.status, request.failure_class), ("Failed", "transient"))
@@ -218,16 +218,16 @@ class TestRetry(AccountCreationTestCase):
 		"""A deadlock between workers is resolved by a fresh transaction, not a 5-minute wait."""
 		member = make_member()
 		request_name = self.queue_as_manager(member.name)
-		real = pipeline.new_member_user
+		real = pipeline.AccountCreationManager.new_user
 		calls = []
 
-		def deadlock_once(*args, **kwargs):
+		def deadlock_once(manager, *args, **kwargs):
 			calls.append(1)
 			if len(calls) == 1:
 				raise frappe.QueryDeadlockError(1213, "Deadlock found when trying to get lock")
-			return real(*args, **kwargs)
+			return real(manager, *args, **kwargs)
 
-		with patch.object(pipeline, "new_member_user", side_effect=deadlock_once):
+		with patch.object(pipeline.AccountCreationManager, "new_user", deadlock_once):
 			self.assertEqual(acm.process_account_creation_request(request_name), "Completed")
 		self.assertEqual(len(calls), 2)
 		self.assertEqual(frappe.db.get_value(REQUEST, request_name, "attempt_count"), 1)

@@ -6,7 +6,8 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.background_jobs import get_job, get_queue
 
-from verenigingen.account_creation import REQUEST, retry, tracker
+from verenigingen.account_creation import REQUEST, batches, retry, tracker
+from verenigingen.account_creation.user_factory import quiet_user_side_effects
 from verenigingen.account_creation.jobs import trackers_with_waiting_jobs
 from verenigingen.core.batching import batch_job_id
 from verenigingen.tests.blocking import (
@@ -83,6 +84,26 @@ class TestBulkQueueing(BulkTestCase):
 		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker_name, "processed"), 0)
 		self.assertEqual(tracker.refresh_tracker(tracker_name)["processed"], 2)  # the final refresh always counts
 		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker_name, "status"), "Completed")
+
+
+	def test_live_counts_are_refreshed_across_the_batches_a_job_takes_on(self):
+		"""A job working off batch after batch recounts about once a second, however short each batch is."""
+		summary = self.queue_bulk(make_members(2), batch_size=1)
+		for number in (1, 2):
+			get_job(batch_job_id(summary["tracker"], number)).delete()
+		tracker_name = summary["tracker"]
+		requests = frappe.get_all(REQUEST, filters={"tracker": tracker_name}, pluck="name", order_by="batch_number")
+		earlier = frappe.utils.add_to_date(None, seconds=-5)
+		frappe.db.set_value("Bulk Operation Tracker", tracker_name, "modified", earlier, update_modified=False)
+		frappe.db.commit()
+		live = batches.LiveRefresh(tracker_name)
+		frappe.set_user(self.manager.name)
+		with quiet_user_side_effects():
+			batches.process_requests(tracker_name, [requests[0]], {}, live)
+			live.last -= batches.REFRESH_INTERVAL_SECONDS  # the job's second has passed, in the next batch
+			batches.process_requests(tracker_name, [requests[1]], {}, live)
+		frappe.set_user("Administrator")
+		self.assertEqual(frappe.db.get_value("Bulk Operation Tracker", tracker_name, "processed"), 2)
 
 
 class TestBulkWithWorkers(WithBulkWorkers, BulkTestCase):

@@ -11,6 +11,7 @@ from frappe.utils import get_bench_path
 
 from verenigingen.account_creation import TRACKER
 from verenigingen.core.bulk_progress import FINISHED_STATUSES
+from verenigingen.shared.queues import forget_jobs_of_an_earlier_site
 
 # Frappe's execute_job sets frappe.flags.in_test when CI is in a worker's environment, which
 # switches off side effects production has (Gravatar look-ups, password checks, versions).
@@ -163,11 +164,17 @@ class OtherHostWorkers:
 
 
 class WithBulkWorkers:
-	"""Test-class mixin: two real `bulk` workers serve the whole class."""
+	"""Test-class mixin: two real `bulk` workers serve the whole class.
+
+	Before they start, the site's app jobs that earlier test classes left in Redis are removed:
+	those classes' documents were rolled back, so this class's runs get the same names again
+	(BOT-00003) and Frappe's deduplicate would skip their jobs as copies of the old ones.
+	"""
 
 	@classmethod
 	def setUpClass(cls):
 		super().setUpClass()
+		forget_jobs_of_an_earlier_site()
 		cls.workers = BulkWorkers(2).start()
 
 	@classmethod
