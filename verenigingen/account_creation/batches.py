@@ -97,6 +97,9 @@ def process_requests(tracker_name: str, request_names: list[str], results: dict,
 	a pause lets the member in hand finish and starts no other.
 	"""
 	live = live or LiveRefresh(tracker_name)
+	# Frappe's per-connection cache of looked-up values keeps an entry per member (the new User's
+	# link checks); a job working off batch after batch starts each batch without them.
+	frappe.db.value_cache.clear()
 	claimable = {
 		row.name: row.requested_by
 		for row in frappe.get_all(

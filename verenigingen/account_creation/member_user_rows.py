@@ -115,6 +115,7 @@ def insert_member_user(email: str, first_name: str, middle_name: str, last_name:
 		raise WorkerRace(f"User {user.name} or its username was taken meanwhile") from exc
 	for row in user.get_all_children():
 		row.db_insert()
+	written(user)
 	insert_notification_settings(user.name)
 	share_with_self(user)
 	insert_contact(user)
@@ -160,6 +161,19 @@ def new_user_document(email, first_name, middle_name, last_name, roles, role_pro
 	return user
 
 
+def written(doc) -> None:
+	"""What ``run_post_save_methods`` ends with: the document is no longer being saved.
+
+	``set_user_and_timestamp`` lists each document in ``frappe.flags.currently_saving``; without
+	this, a job working off thousands of members kept every one of them listed (22 MB at 50,000).
+	"""
+	saving = frappe.flags.currently_saving or []
+	# Listed under its name, and under None where the timestamps were set before it was named.
+	for entry in ((doc.doctype, doc.name), (doc.doctype, None)):
+		while entry in saving:
+			saving.remove(entry)
+
+
 def insert_notification_settings(user_name: str) -> None:
 	"""``create_notification_settings``: the user's Notification Settings with their defaults."""
 	settings = frappe.new_doc("Notification Settings")
@@ -168,6 +182,7 @@ def insert_notification_settings(user_name: str) -> None:
 	settings.set_docstatus()
 	settings._validate()
 	settings.db_insert()
+	written(settings)
 
 
 def share_with_self(user) -> None:
@@ -180,6 +195,7 @@ def share_with_self(user) -> None:
 	share.set_new_name()
 	share._validate()
 	share.db_insert()
+	written(share)
 	# get_fullname of the new User is its full name, which is in memory
 	insert_comment(user, "Shared", _("{0} shared this document with {1}").format(
 		get_fullname(share.owner), user.full_name or user.name))
@@ -202,6 +218,7 @@ def insert_comment(doc, comment_type: str, text: str) -> None:
 	comment.content = frappe.utils.sanitize_html(comment.content, always_sanitize=True)
 	comment._validate()
 	comment.db_insert()
+	written(comment)
 
 
 def insert_contact(user) -> None:
@@ -233,6 +250,7 @@ def insert_contact(user) -> None:
 		raise WorkerRace(f"Contact {contact.name} was taken meanwhile") from exc
 	for row in contact.get_all_children():
 		row.db_insert()
+	written(contact)
 
 
 def contact_name(full_name: str) -> str:
@@ -272,3 +290,4 @@ def insert_default(user_name: str, key: str, value: str) -> None:
 	default.set_new_name()
 	default._validate()
 	default.db_insert()
+	written(default)

@@ -100,22 +100,22 @@ class TestMemberUserRows(FrappeTestCase):
 		self.assertIn(MEMBER_ROLE, {row["role"] for row in plain_rows["Has Role"]})
 
 	def test_a_namesake_gets_the_same_contact_name_and_no_username_either_way(self):
-		last = f"Jong {self.suffix}"
+		last, given = f"Jong {self.suffix}", f"Maria{self.suffix}"  # a first name no earlier User took
 		frappe.set_user(self.manager.name)
 		with quiet_user_side_effects(), no_user_throttle():
-			first = new_member_user(f"maria.a.{self.suffix}@example.nl", "Maria", "de", last, [MEMBER_ROLE],
+			first = new_member_user(f"maria.a.{self.suffix}@example.nl", given, "de", last, [MEMBER_ROLE],
 				MEMBER_ROLE_PROFILE)
 		frappe.set_user("Administrator")
 		for number in (9, 10):  # numbered by length, then by name: -10 is the highest, not -9
-			frappe.get_doc({"doctype": "Contact", "first_name": "Maria", "last_name": last}).insert(
-				set_name=f"Maria {last}-{number}")
+			frappe.get_doc({"doctype": "Contact", "first_name": given, "last_name": last}).insert(
+				set_name=f"{given} {last}-{number}")
 		(frappe_rows, frappe_counts), (plain_rows, plain_counts) = self.written_both_ways(
-			f"maria.b.{self.suffix}@example.nl", "Maria", "de", last
+			f"maria.b.{self.suffix}@example.nl", given, "de", last
 		)
 		self.assertEqual(frappe_counts, plain_counts)
 		for table in frappe_rows:
 			self.assertEqual(frappe_rows[table], plain_rows[table], table)
-		self.assertEqual(plain_rows["Contact names"], [f"Maria {last}-11"])
+		self.assertEqual(plain_rows["Contact names"], [f"{given} {last}-11"])
 		self.assertTrue(first.username)
 		self.assertFalse(plain_rows["User"][0]["username"], "the first name's username was taken: none, as Frappe does")
 
