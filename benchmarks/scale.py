@@ -26,7 +26,9 @@ work horses) and MariaDB CPU ms per member; for the bulk stages the rate in the 
 tenth of the run and the workers' RSS over the run; the pages' p50/p95. ``--compare`` puts two
 runs side by side: flat cost means the large run's wall and CPU ms per member within 20 % of the
 small run's; MariaDB's CPU per member is shown and named where it grows.
-Absolute times move about 2x between machines of one kind: compare runs of the same machine.
+Absolute times move about 2x between machines of one kind: compare runs of the same machine. It
+refuses to start while another site's jobs are on `bulk`, and marks a stage FOREIGN JOBS IN THE
+WINDOW when one appears during it.
 Not part of CI: it writes tens of thousands of members, Users and mandates into the site.
 """
 
@@ -38,7 +40,7 @@ import threading
 import time
 
 from bench_env import bench_arguments, reexec_in_bench
-from bulk_accounts import cpu_seconds, family_rss, mariadb_processes
+from bulk_accounts import bulk_job_ids, cpu_seconds, family_rss, mariadb_processes
 from monitoring_pages import seconds
 
 FLAT_WITHIN = 0.20
@@ -159,7 +161,7 @@ def stage_bulk_runs(import_name: str, workers, timeout: float) -> dict:
 	processes = [psutil.Process(p.pid) for p in workers.processes]
 	sampler = Sampler([p.pid for p in processes])
 	sampler.start()
-	meters, progress, finished = {}, {name: [] for name in runs.values()}, {}
+	meters, progress, finished, foreign = {}, {name: [] for name in runs.values()}, {}, set()
 	deadline, next_tick = time.monotonic() + timeout, time.monotonic() + 60
 	try:
 		while len(finished) < len(runs):
@@ -170,6 +172,7 @@ def stage_bulk_runs(import_name: str, workers, timeout: float) -> dict:
 				frappe.db.commit()
 				next_tick += 60
 			frappe.db.rollback()  # see the workers' commits
+			foreign |= other_sites_jobs()
 			for operation, tracker in runs.items():
 				if tracker in finished:
 					continue
@@ -190,7 +193,17 @@ def stage_bulk_runs(import_name: str, workers, timeout: float) -> dict:
 			time.sleep(1)
 	finally:
 		sampler.running = False
-	return dict(finished.values())
+	result = dict(finished.values())
+	for figures in result.values():
+		figures["foreign_jobs"] = sorted(foreign)
+	return result
+
+
+def other_sites_jobs() -> set[str]:
+	"""Jobs on `bulk` that are not this site's: workers serve every site of the bench."""
+	import frappe
+
+	return {job_id for job_id in bulk_job_ids() if not job_id.startswith(f"{frappe.local.site}::")}
 
 
 def slices(samples: list, total: int, started: float) -> dict:
@@ -265,6 +278,7 @@ def stage_pages() -> dict:
 	calls = {"get_monitor_data": bulk_operations_monitor.get_monitor_data,
 		"get_system_metrics": monitoring_dashboard.get_system_metrics,
 		"performance_report": lambda: report.execute(filters)}
+	benchmark_user = frappe.session.user
 	frappe.set_user(staff_user())
 	figures = {}
 	try:
@@ -272,7 +286,7 @@ def stage_pages() -> dict:
 			timings = seconds(call, PAGE_CALLS)
 			figures[name] = {"p50_ms": 1000 * percentile(timings, 0.5), "p95_ms": 1000 * percentile(timings, 0.95)}
 	finally:
-		frappe.set_user("Administrator")
+		frappe.set_user(benchmark_user)
 	figures["requests"] = frappe.db.count("Account Creation Request")
 	figures["trackers"] = frappe.db.count("Bulk Operation Tracker")
 	return figures
@@ -305,6 +319,8 @@ def print_run(result: dict) -> None:
 		print(f"{stage:10} {figures['members']:>7} members  wall {fmt(figures['wall_ms'], 2):>8} ms/member  "
 			f"CPU {fmt(figures['cpu_ms'], 2):>8} ms/member  MariaDB {fmt(figures['db_cpu_ms'], 2):>7} ms/member  "
 			f"({figures['wall_s']:.0f} s)")
+		if figures.get("foreign_jobs"):
+			print(f"{'':10} FOREIGN JOBS IN THE WINDOW: {figures['foreign_jobs'][:3]}: the figures are not its own")
 		if "first_tenth_per_s" in figures:
 			rss = figures.get("rss", {})
 			print(f"{'':10} first tenth {fmt(figures['first_tenth_per_s'])}/s, last tenth "
@@ -344,13 +360,16 @@ def compare(small_path: str, large_path: str) -> int:
 				flat &= ok
 			cells.append(f"{key} x{ratio:.2f}{'' if ok else ' GROWS'}")
 		print(f"{stage:10} " + "  ".join(cells))
+	own = not any(figures.get("foreign_jobs") for run in (small, large) for figures in run["stages"].values())
+	flat &= own
 	pages_ok = all(large["pages"][n]["p95_ms"] < PAGE_P95_TARGET_S * 1000
 		for n in ("get_monitor_data", "get_system_metrics", "performance_report"))
 	# The cost judged is the member's wall time and the workers' CPU; MariaDB's share is shown, and
 	# named when it grows, as the place to look next.
 	print("flat cost (wall and CPU per member): " + ("met" if flat else "NOT MET") + f"; pages p95 < "
 		f"{PAGE_P95_TARGET_S:.0f} s: " + ("met" if pages_ok else "NOT MET")
-		+ (f"; MariaDB CPU per member grows: {', '.join(database_grows)}" if database_grows else ""))
+		+ (f"; MariaDB CPU per member grows: {', '.join(database_grows)}" if database_grows else "")
+		+ ("" if own else "; FOREIGN JOBS IN A WINDOW: not its own figures"))
 	return 0 if flat and pages_ok else 1
 
 
@@ -368,6 +387,8 @@ def main():
 	prepare_site()
 	result = {"site": args.site, "members": args.members, "workers": args.workers, "frappe": frappe.__version__,
 		"stages": {}}
+	if other_sites_jobs():
+		raise SystemExit(f"REFUSING TO TIME: other sites' jobs are on the bulk queue: {sorted(other_sites_jobs())[:3]}")
 	result["stages"]["import"], import_name = stage_import(args.members)
 	print(f"import: {result['stages']['import']}", flush=True)
 	workers = BulkWorkers(args.workers, env=production_environment()).start()
