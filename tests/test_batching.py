@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from verenigingen.core.batching import (
 	batch_job_id,
+	batch_of_job,
 	may_take_more_batches,
 	split_into_batches,
 	tracker_of_batch_job,
@@ -56,3 +57,16 @@ def test_tracker_is_read_back_from_a_batch_job_id(tracker, generation):
 @pytest.mark.parametrize("job_id", ["", "verenigingen-account-ACR-0001-a1", "frappe-job", "verenigingen-accounts-"])
 def test_other_job_ids_belong_to_no_tracker(job_id):
 	assert tracker_of_batch_job(job_id) is None
+
+
+@pytest.mark.parametrize("tracker", ["BOT-00001", "x-b3"])
+@pytest.mark.parametrize("generation", [0, 2, 1733112000])
+def test_batch_is_read_back_from_a_batch_job_id(tracker, generation):
+	"""A job that took on a batch finds that batch's own jobs, whatever their generation."""
+	assert batch_of_job(batch_job_id(tracker, 7, generation)) == (tracker, 7)
+	assert batch_of_job(batch_job_id(tracker, 17, generation)) != (tracker, 7)
+
+
+@pytest.mark.parametrize("job_id", ["", "verenigingen-account-ACR-0001-a1", "verenigingen-accounts-BOT-1-bx"])
+def test_other_job_ids_belong_to_no_batch(job_id):
+	assert batch_of_job(job_id) is None

@@ -4,7 +4,7 @@ import re
 from collections.abc import Sequence
 
 BATCH_JOB_PREFIX = "verenigingen-accounts-"
-_BATCH_JOB_ID = re.compile(r"^verenigingen-accounts-(?P<tracker>.+)-b\d+(?:-r\d+)?$")
+_BATCH_JOB_ID = re.compile(r"^verenigingen-accounts-(?P<tracker>.+)-b(?P<batch>\d+)(?:-r\d+)?$")
 
 
 def split_into_batches(items: Sequence[str], batch_size: int) -> list[list[str]]:
@@ -25,8 +25,14 @@ def batch_job_id(tracker_name: str, batch_number: int, generation: int = 0) -> s
 
 def tracker_of_batch_job(job_id: str) -> str | None:
 	"""The tracker a batch job id belongs to, or None for any other job."""
+	batch = batch_of_job(job_id)
+	return batch[0] if batch else None
+
+
+def batch_of_job(job_id: str) -> tuple[str, int] | None:
+	"""The tracker and batch number a batch job id (of any generation) belongs to, or None."""
 	match = _BATCH_JOB_ID.match(job_id or "")
-	return match.group("tracker") if match else None
+	return (match.group("tracker"), int(match.group("batch"))) if match else None
 
 
 def may_take_more_batches(elapsed_seconds: float, job_timeout_seconds: float) -> bool:

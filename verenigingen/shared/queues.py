@@ -126,6 +126,21 @@ def age_seconds(moment) -> float | None:
 	return round((utc_now() - naive(moment)).total_seconds(), 1) if moment else None
 
 
+def take_off_queue(queue_type: str, job_ids) -> int:
+	"""Remove waiting jobs from a queue before any worker starts them; how many were removed.
+
+	LREM and a worker's dequeue are each atomic in Redis: a job a worker already took is not in
+	the list any more and is left alone.
+	"""
+	queue = get_queue(queue_type)
+	removed = 0
+	for job_id in job_ids:
+		if queue.connection.lrem(queue.key, 0, job_id):
+			queue.connection.delete(Job.key_for(job_id), Job.dependents_key_for(job_id))
+			removed += 1
+	return removed
+
+
 def forget_jobs_of_an_earlier_site() -> int:
 	"""Remove the app's jobs that a dropped site of this name left in Redis; the number removed.
 

@@ -8,6 +8,7 @@ from frappe.utils import caching
 from frappe.utils.background_jobs import get_job, get_queue
 
 from verenigingen.account_creation import REQUEST, welcome_emails
+from verenigingen.account_creation.batches import BATCH_JOB
 from verenigingen.account_creation.user_factory import new_member_user, quiet_user_side_effects
 from verenigingen.core.batching import batch_job_id
 from verenigingen.permissions import MEMBER_ROLE, MEMBER_ROLE_PROFILE
@@ -118,14 +119,18 @@ class TestWaitingBatches(FrappeTestCase):
 		settings.save()
 		frappe.db.commit()
 
-	def queue_run(self, count: int) -> tuple[list[str], str, int]:
+	def queue_run(self, count: int, left_queued: tuple[int, ...] = ()) -> tuple[list[str], str, int]:
 		names = make_members(count)
 		frappe.set_user(self.manager.name)
 		summary = acm.queue_bulk_account_creation_for_members(frappe.as_json(names))
 		frappe.db.commit()
 		frappe.set_user("Administrator")
 		for number in range(1, summary["batches"] + 1):
-			get_job(batch_job_id(summary["tracker"], number)).delete()  # run in this process instead
+			job = get_job(batch_job_id(summary["tracker"], number))
+			if number in left_queued:  # no worker serves this class: they wait until the test removes them
+				self.addCleanup(lambda job_id=job.id: get_job(job_id) and get_job(job_id).delete())
+			else:
+				job.delete()  # run in this process instead
 		return names, summary["tracker"], summary["batches"]
 
 	def run_job(self, tracker: str, number: int) -> dict:
@@ -150,6 +155,28 @@ class TestWaitingBatches(FrappeTestCase):
 		self.assertEqual((row.status, row.successful, row.processed, row.batches_done), ("Completed", 120, 120, 3))
 		emails = frappe.get_all("Member", filters={"name": ("in", names)}, pluck="email")
 		self.assertEqual(frappe.db.count("User", {"name": ("in", emails)}), 120)
+
+	def test_the_waiting_jobs_of_batches_taken_on_leave_the_queue(self):
+		"""Any generation's; another run's batch keeps its job until a job of that run takes the batch on."""
+		_, tracker, _ = self.queue_run(120, left_queued=(2, 3))
+		_, other_tracker, _ = self.queue_run(60, left_queued=(2,))
+		frappe.enqueue(BATCH_JOB, queue="bulk", job_id=batch_job_id(tracker, 3, 7), tracker_name=tracker,
+			batch_number=3, request_names=[])  # as a recovery's new generation would
+		self.addCleanup(lambda: get_job(batch_job_id(tracker, 3, 7)) and get_job(batch_job_id(tracker, 3, 7)).delete())
+		waiting = {batch_job_id(tracker, 2), batch_job_id(tracker, 3), batch_job_id(tracker, 3, 7),
+			batch_job_id(other_tracker, 2)}
+		self.assertEqual(waiting & self.site_queued_jobs(), waiting)
+		results = self.run_job(tracker, 1)
+		self.assertEqual(set(results.values()), {"Completed"})
+		self.assertEqual(len(results), 120)
+		self.assertEqual(waiting & self.site_queued_jobs(), {batch_job_id(other_tracker, 2)})
+		self.assertIsNone(get_job(batch_job_id(tracker, 2)), "the removed job's hash goes too")
+		self.assertEqual(len(self.run_job(other_tracker, 1)), 60)
+		self.assertNotIn(batch_job_id(other_tracker, 2), self.site_queued_jobs())
+
+	def site_queued_jobs(self) -> set[str]:
+		prefix = f"{frappe.local.site}::"
+		return {job_id.removeprefix(prefix) for job_id in get_queue("bulk").get_job_ids() if job_id.startswith(prefix)}
 
 	def test_late_in_its_timeout_a_job_takes_on_nothing_more(self):
 		settings = frappe.get_single("Verenigingen Settings")
