@@ -18,6 +18,7 @@ from verenigingen.core.bulk_progress import (
 	active_seconds,
 	derive_status,
 	estimate_finish,
+	live_recount_interval,
 	rate_per_minute,
 	sort_error_counts,
 )
@@ -107,3 +108,10 @@ def test_counts_add_up(successful, failed, waiting, cancelled, queued):
 	"""processed + open always equals total."""
 	counts = RequestCounts(successful + failed + waiting + cancelled + queued, successful, failed, waiting, cancelled)
 	assert counts.processed + counts.open == counts.total
+
+
+@pytest.mark.parametrize("rows, seconds", [(0, 1.0), (None, 1.0), (5_000, 1.0), (10_000, 1.0), (40_000, 4.0),
+	(500_000, 50.0)])
+def test_a_large_run_is_recounted_less_often(rows, seconds):
+	"""Each recount reads the run's rows: spaced in proportion, their share of the database stays flat."""
+	assert live_recount_interval(rows) == seconds

@@ -10,6 +10,7 @@ from verenigingen.core.system_figures import (
 	HealthFacts,
 	cpu_percent_between,
 	health_status,
+	too_soon_to_measure,
 	usable_pair,
 )
 
@@ -45,6 +46,22 @@ def test_usable_pair_decides_when_a_second_sample_is_needed(earlier, later, usab
 	"""A usable pair gives a figure; otherwise the shell samples twice instead of reporting nothing."""
 	assert usable_pair(earlier, later) is usable
 	assert (cpu_percent_between(earlier, later) is not None) is usable
+
+
+@pytest.mark.parametrize(
+	"earlier, later, too_soon",
+	[
+		(None, CpuSample(1.0, 1.0, 2.0), False),  # nothing kept, no figure to repeat
+		(CpuSample(1.0, 1.0, 2.0), CpuSample(1.0, 1.0, 2.0), True),  # the same clock tick
+		(CpuSample(1.0, 1.0, 2.0), CpuSample(1.99, 1.2, 3.0), True),
+		(CpuSample(1.0, 1.0, 2.0), CpuSample(2.0, 1.2, 3.0), False),  # a second on: measured anew
+		(CpuSample(2.0, 1.0, 2.0), CpuSample(1.0, 1.2, 3.0), False),  # out of order: measured anew
+	],
+)
+def test_a_call_within_a_second_repeats_the_last_figure(earlier, later, too_soon):
+	"""Back-to-back calls (page parts loading at once) neither wait for a second sample nor give a figure
+	over a few milliseconds."""
+	assert too_soon_to_measure(earlier, later) is too_soon
 
 
 def facts(**changes):

@@ -55,18 +55,22 @@ def refresh_tracker(tracker_name: str, unless_refreshed_within: float | None = N
 	"""Recompute counts, batches, status, rate and ETA; freeze them once finished. Commits.
 
 	With ``unless_refreshed_within`` (seconds) it does nothing when the tracker was written
-	that recently, so several workers' live updates cost one recount, not one each.
+	that recently, or within the run's live recount interval, so several workers' live updates
+	cost one recount, not one each, and a large run's recounts stay a small share of the database.
 	"""
 	now = now_datetime()
 	# Lock the tracker row so two workers finishing at once write in turn.
 	current = frappe.db.get_value(
 		TRACKER, tracker_name,
-		["status", "started_at", "finished_at", "cancel_requested", "paused", "paused_at", "paused_seconds", "modified"],
+		["status", "started_at", "finished_at", "cancel_requested", "paused", "paused_at", "paused_seconds", "modified",
+			"total"],
 		as_dict=True, for_update=True,
 	)
 	if not current:
 		return {}
-	if unless_refreshed_within and (now - current.modified).total_seconds() < unless_refreshed_within:
+	if unless_refreshed_within and (now - current.modified).total_seconds() < max(
+		unless_refreshed_within, bulk_progress.live_recount_interval(current.total)
+	):
 		frappe.db.commit()  # release the row lock at once
 		return {}
 	counts = read_counts(tracker_name)

@@ -12,6 +12,16 @@ CANCELLED = "Cancelled"
 # An operator stopped the run between members; it goes on where it stopped once resumed.
 PAUSED = "Paused"
 FINISHED_STATUSES = frozenset({COMPLETED, COMPLETED_WITH_ERRORS, FAILED, CANCELLED})
+# A live recount reads every row of its run (requests, or outcome events). Spaced in proportion to
+# them, but at least a second apart, recounts keep the same small share of the database whatever the
+# run's size: one a second over 40,000 events made a mandate cost MariaDB 1.5 times as much.
+LIVE_RECOUNT_MIN_SECONDS = 1.0
+LIVE_RECOUNT_ROWS_PER_SECOND = 10_000
+
+
+def live_recount_interval(rows: int) -> float:
+	"""Seconds between two live recounts of a run whose recount reads ``rows`` rows."""
+	return max(LIVE_RECOUNT_MIN_SECONDS, (rows or 0) / LIVE_RECOUNT_ROWS_PER_SECOND)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ DOWN = "down"
 
 # A CPU sample older than this says nothing about now: report unknown instead.
 MAX_CPU_SAMPLE_AGE_SECONDS = 15 * 60
+# A figure is measured over at least this long: a call sooner after the last measurement repeats it.
+MIN_CPU_WINDOW_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,15 @@ def usable_pair(earlier: CpuSample | None, later: CpuSample) -> bool:
 		return False
 	age = later.taken_at - earlier.taken_at
 	return 0 < age <= MAX_CPU_SAMPLE_AGE_SECONDS and later.total - earlier.total > 0
+
+
+def too_soon_to_measure(earlier: CpuSample | None, later: CpuSample) -> bool:
+	"""Whether the last figure still stands: the kept sample was taken under MIN_CPU_WINDOW_SECONDS ago.
+
+	Two calls within one tick of the kernel's CPU clock (several page parts loading at once) would
+	otherwise find no CPU time spent between them and wait for a second sample of their own.
+	"""
+	return earlier is not None and 0 <= later.taken_at - earlier.taken_at < MIN_CPU_WINDOW_SECONDS
 
 
 def cpu_percent_between(earlier: CpuSample | None, later: CpuSample) -> float | None:

@@ -3,7 +3,8 @@
 CPU use needs two samples. The previous call's sample is kept in the cache, so a call does not
 block; when there is none usable (the first call, or after a long pause) the call takes a second
 sample CPU_SECOND_SAMPLE_SECONDS after the first, so the first page load shows a real figure
-(``psutil.cpu_percent(interval=None)`` would return a meaningless 0.0 on a first call).
+(``psutil.cpu_percent(interval=None)`` would return a meaningless 0.0 on a first call). A call
+within a second of the kept sample repeats the figure kept with it.
 """
 
 import os
@@ -16,7 +17,7 @@ from frappe.utils import get_bench_path
 from frappe.utils.background_jobs import get_redis_conn
 from rq import Worker
 
-from verenigingen.core.system_figures import CpuSample, cpu_percent_between, usable_pair
+from verenigingen.core.system_figures import CpuSample, cpu_percent_between, too_soon_to_measure, usable_pair
 
 CPU_SAMPLE_KEY = "verenigingen:monitoring:cpu_sample"
 # Without a usable earlier sample, the call waits this long for a second one (first load only).
@@ -57,16 +58,22 @@ class ResourceMonitor:
 		"""Busy CPU share since the previous collection, or over a short second sample when there is no
 		usable previous one; and the seconds it covers."""
 		current = ResourceMonitor.cpu_sample()
+		# [taken_at, busy, total] of the kept sample, then the figure measured up to it
 		previous = frappe.cache.get_value(CPU_SAMPLE_KEY)
-		earlier = CpuSample(*previous) if previous else None
+		earlier = CpuSample(*previous[:3]) if previous else None
+		if too_soon_to_measure(earlier, current) and len(previous) == 5 and previous[3] is not None:
+			return {"percent": previous[3], "window_seconds": previous[4]}
 		if not usable_pair(earlier, current):
 			time.sleep(CPU_SECOND_SAMPLE_SECONDS)
 			earlier, current = current, ResourceMonitor.cpu_sample()
-		frappe.cache.set_value(CPU_SAMPLE_KEY, [current.taken_at, current.busy, current.total])
-		return {
+		figure = {
 			"percent": cpu_percent_between(earlier, current),
 			"window_seconds": round(current.taken_at - earlier.taken_at, 1),
 		}
+		frappe.cache.set_value(
+			CPU_SAMPLE_KEY, [current.taken_at, current.busy, current.total, figure["percent"], figure["window_seconds"]]
+		)
+		return figure
 
 	@staticmethod
 	def cpu_sample() -> CpuSample:

@@ -89,9 +89,10 @@ def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
 		{"name": tracker_name},
 	)
 	batches_done, batches_total = frappe.db.get_value(TRACKER, tracker_name, ["batches_done", "batches_total"])
-	# Live counts about once a second whatever the batch size: a recount reads every outcome event of
-	# the run, so one per batch cost MariaDB twice as much per mandate at 50,000 as at 5,000. The
-	# batch that completes the count recounts in any case: the run's final figures are exact.
+	# Live counts about once a second whatever the batch size (a large run's less often, see
+	# bulk_progress.live_recount_interval): a recount reads every outcome event of the run, so one per
+	# batch cost MariaDB twice as much per mandate at 50,000 as at 5,000. The batch that completes the
+	# count recounts in any case: the run's final figures are exact.
 	last = (batches_done or 0) >= (batches_total or 0)
 	refresh_run(tracker_name, unless_refreshed_within=None if last else REFRESH_INTERVAL_SECONDS)
 	return results
@@ -128,7 +129,8 @@ def read_run_counts(tracker_name: str, total: int) -> bulk_progress.RequestCount
 def refresh_run(tracker_name: str, unless_refreshed_within: float | None = None) -> dict:
 	"""Recompute the run's counts, status, rate and ETA from its audit events. Commits.
 
-	With ``unless_refreshed_within`` (seconds) it does nothing when the tracker was written that recently.
+	With ``unless_refreshed_within`` (seconds) it does nothing when the tracker was written that recently,
+	or within the live recount interval of a run that size (its recount reads an event per member).
 	"""
 	now = now_datetime()
 	current = frappe.db.get_value(
@@ -136,7 +138,9 @@ def refresh_run(tracker_name: str, unless_refreshed_within: float | None = None)
 	)
 	if not current:
 		return {}
-	if unless_refreshed_within and (now - current.modified).total_seconds() < unless_refreshed_within:
+	if unless_refreshed_within and (now - current.modified).total_seconds() < max(
+		unless_refreshed_within, bulk_progress.live_recount_interval(current.total)
+	):
 		frappe.db.commit()  # release the row lock at once
 		return {}
 	values = bulk_progress.run_values(
