@@ -270,8 +270,17 @@ class TestMonitorInBrowser(FrappeTestCase):
 			wait_for_tracker(tracker)
 		page, _response = self.open_page(f"{REPORT}?from_date={day}&to_date={day}", self.admin)
 		page.wait_for_function("() => (frappe.query_report?.data || []).some((row) => row.bold)")
-		# The datatable renders only the rows in view: a day of many runs puts the totals row below.
-		page.locator(".dt-scrollable").first.evaluate("(table) => { table.scrollTop = table.scrollHeight; }")
+		# The datatable renders only the rows in view: a day of many runs puts the totals row below. It
+		# renders them after a scroll, and its height grows while it does: scroll until the row is there.
+		page.wait_for_function(
+			"""() => {
+				const table = document.querySelector('.dt-scrollable');
+				if (!table) return false;
+				table.scrollTop = table.scrollHeight;
+				return [...table.querySelectorAll('.dt-row')].some((row) => row.textContent.includes('Total'));
+			}""",
+			timeout=60000,
+		)
 		expect(page.locator(".dt-scrollable .dt-row").filter(has_text="Total").first).to_be_visible()
 		expect(page.locator(".chart-wrapper svg").first).to_be_visible()
 		totals = page.evaluate("() => frappe.query_report.data.find((row) => row.bold)")
