@@ -20,6 +20,7 @@ from verenigingen.core.bulk_progress import (
 	estimate_finish,
 	live_recount_interval,
 	rate_per_minute,
+	recount_due,
 	sort_error_counts,
 )
 
@@ -115,3 +116,10 @@ def test_counts_add_up(successful, failed, waiting, cancelled, queued):
 def test_a_large_run_is_recounted_less_often(rows, seconds):
 	"""Each recount reads the run's rows: spaced in proportion, their share of the database stays flat."""
 	assert live_recount_interval(rows) == seconds
+
+
+@pytest.mark.parametrize("since, within, rows, due", [(0.0, None, 50_000, True), (0.0, 0, 50_000, True),
+	(0.5, 1.0, 100, False), (1.0, 1.0, 100, True), (3.0, 1.0, 50_000, False), (5.0, 1.0, 50_000, True)])
+def test_a_live_recount_is_due_after_the_larger_of_the_two_intervals(since, within, rows, due):
+	"""A final refresh (no interval) always recounts; a live one waits for the run's interval too."""
+	assert recount_due(since, within, rows) is due

@@ -10,12 +10,13 @@ from verenigingen.account_creation import BULK_QUEUE, INDIVIDUAL_QUEUE, REQUEST,
 from verenigingen.account_creation.pipeline import CLAIMABLE, AccountCreationManager
 from verenigingen.account_creation.tracker import is_halted, refresh_tracker
 from verenigingen.account_creation.user_factory import quiet_user_side_effects
+from verenigingen.core import bulk_progress
 from verenigingen.core.batching import batch_job_id, batch_of_job, may_take_more_batches
 from verenigingen.shared.queues import count_workers, take_off_queue
 
 # Live progress about once a second (one recount for all workers); the final refresh of
 # every job makes the counts exact.
-REFRESH_INTERVAL_SECONDS = 1.0
+REFRESH_INTERVAL_SECONDS = bulk_progress.LIVE_RECOUNT_MIN_SECONDS
 # How many of a run's highest batches with a Queued request a finished job looks at for one to take on.
 WAITING_BATCH_LOOKS = 3
 BATCH_JOB = "verenigingen.utils.account_creation_manager.process_bulk_account_creation_batch"

@@ -174,15 +174,23 @@ def written(doc) -> None:
 			saving.remove(entry)
 
 
+def insert_row(doc, name_it: bool = True) -> None:
+	"""A document without child rows written as ``insert`` writes it: timestamps, docstatus, its name
+	(unless already given), Frappe's field checks, the row."""
+	doc.set_user_and_timestamp()
+	doc.set_docstatus()
+	if name_it:
+		doc.set_new_name()
+	doc._validate()
+	doc.db_insert()
+	written(doc)
+
+
 def insert_notification_settings(user_name: str) -> None:
 	"""``create_notification_settings``: the user's Notification Settings with their defaults."""
 	settings = frappe.new_doc("Notification Settings")
 	settings.name = user_name
-	settings.set_user_and_timestamp()
-	settings.set_docstatus()
-	settings._validate()
-	settings.db_insert()
-	written(settings)
+	insert_row(settings, name_it=False)
 
 
 def share_with_self(user) -> None:
@@ -190,12 +198,7 @@ def share_with_self(user) -> None:
 	share = frappe.new_doc("DocShare")
 	share.update({"user": user.name, "share_doctype": "User", "share_name": user.name, "everyone": 0, "read": 1,
 		"write": 1, "submit": 0, "share": 1})
-	share.set_user_and_timestamp()
-	share.set_docstatus()
-	share.set_new_name()
-	share._validate()
-	share.db_insert()
-	written(share)
+	insert_row(share)
 	# get_fullname of the new User is its full name, which is in memory
 	insert_comment(user, "Shared", _("{0} shared this document with {1}").format(
 		get_fullname(share.owner), user.full_name or user.name))
@@ -211,14 +214,9 @@ def insert_comment(doc, comment_type: str, text: str) -> None:
 	"""
 	comment = frappe.new_doc("Comment")
 	comment.update({"comment_type": comment_type, "comment_email": frappe.session.user, "comment_by": None,
-		"reference_doctype": doc.doctype, "reference_name": doc.name, "content": text or comment_type})
-	comment.set_user_and_timestamp()
-	comment.set_docstatus()
-	comment.set_new_name()
-	comment.content = frappe.utils.sanitize_html(comment.content, always_sanitize=True)
-	comment._validate()
-	comment.db_insert()
-	written(comment)
+		"reference_doctype": doc.doctype, "reference_name": doc.name,
+		"content": frappe.utils.sanitize_html(text or comment_type, always_sanitize=True)})
+	insert_row(comment)
 
 
 def insert_contact(user) -> None:
@@ -285,9 +283,4 @@ def insert_default(user_name: str, key: str, value: str) -> None:
 	default = frappe.new_doc("DefaultValue")
 	default.update({"parent": user_name, "parenttype": "__default", "parentfield": "system_defaults", "defkey": key,
 		"defvalue": value})
-	default.set_user_and_timestamp()
-	default.set_docstatus()
-	default.set_new_name()
-	default._validate()
-	default.db_insert()
-	written(default)
+	insert_row(default)

@@ -68,9 +68,7 @@ def refresh_tracker(tracker_name: str, unless_refreshed_within: float | None = N
 	)
 	if not current:
 		return {}
-	if unless_refreshed_within and (now - current.modified).total_seconds() < max(
-		unless_refreshed_within, bulk_progress.live_recount_interval(current.total)
-	):
+	if not bulk_progress.recount_due((now - current.modified).total_seconds(), unless_refreshed_within, current.total):
 		frappe.db.commit()  # release the row lock at once
 		return {}
 	counts = read_counts(tracker_name)

@@ -24,6 +24,14 @@ def live_recount_interval(rows: int) -> float:
 	return max(LIVE_RECOUNT_MIN_SECONDS, (rows or 0) / LIVE_RECOUNT_ROWS_PER_SECOND)
 
 
+def recount_due(seconds_since_written: float, unless_written_within: float | None, rows: int) -> bool:
+	"""Whether a run's tracker is recounted now: always without ``unless_written_within``, else once
+	it was last written longer ago than that and than the run's live recount interval."""
+	if not unless_written_within:
+		return True
+	return seconds_since_written >= max(unless_written_within, live_recount_interval(rows))
+
+
 @dataclass(frozen=True)
 class RequestCounts:
 	"""How many of a tracker's requests are in each state."""

@@ -10,7 +10,7 @@ import frappe
 from frappe.utils import now_datetime
 
 from verenigingen.account_creation import TRACKER
-from verenigingen.account_creation.batches import REFRESH_INTERVAL_SECONDS, mark_started
+from verenigingen.account_creation.batches import mark_started
 from verenigingen.account_creation.item_runs import queue_item_run
 from verenigingen.core import bulk_progress
 from verenigingen.core.sepa import mandates as rules
@@ -31,6 +31,7 @@ BATCH_JOB = "verenigingen.utils.sepa_mandates.process_mandate_batch"
 LOOKUP_CHUNK = 1000
 # planned actions worth a job: a mandate to make or amend, or an invalid IBAN to record as Failed
 WORK = (rules.CREATE, rules.AMEND)
+REFRESH_INTERVAL_SECONDS = bulk_progress.LIVE_RECOUNT_MIN_SECONDS
 
 
 def members_needing_mandates(member_names: list[str]) -> list[str]:
@@ -138,9 +139,7 @@ def refresh_run(tracker_name: str, unless_refreshed_within: float | None = None)
 	)
 	if not current:
 		return {}
-	if unless_refreshed_within and (now - current.modified).total_seconds() < max(
-		unless_refreshed_within, bulk_progress.live_recount_interval(current.total)
-	):
+	if not bulk_progress.recount_due((now - current.modified).total_seconds(), unless_refreshed_within, current.total):
 		frappe.db.commit()  # release the row lock at once
 		return {}
 	values = bulk_progress.run_values(

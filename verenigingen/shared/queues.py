@@ -154,16 +154,14 @@ def forget_jobs_of_an_earlier_site() -> int:
 	for queue_type in configured_queues():
 		queue = get_queue(queue_type)
 		connection = queue.connection
-		keys = [queue.key] + [registry(queue=queue).key for registry in (*REGISTRIES.values(), FinishedJobRegistry)]
-		for key in keys:
-			listed = connection.lrange(key, 0, -1) if key == queue.key else connection.zrange(key, 0, -1)
-			for job_id in (raw.decode() for raw in listed):
-				if not job_id.startswith(prefix):
-					continue
-				if key == queue.key:
-					connection.lrem(key, 0, job_id)
-				else:
+		removed += take_off_queue(queue_type, [
+			job_id for job_id in (raw.decode() for raw in connection.lrange(queue.key, 0, -1)) if job_id.startswith(prefix)
+		])
+		for registry in (*REGISTRIES.values(), FinishedJobRegistry):
+			key = registry(queue=queue).key
+			for job_id in (raw.decode() for raw in connection.zrange(key, 0, -1)):
+				if job_id.startswith(prefix):
 					connection.zrem(key, job_id)
-				connection.delete(Job.key_for(job_id), Job.dependents_key_for(job_id))
-				removed += 1
+					connection.delete(Job.key_for(job_id), Job.dependents_key_for(job_id))
+					removed += 1
 	return removed
