@@ -91,7 +91,9 @@ class AccountCreationManager:
 	def validate(self):
 		self.stage = "Validated"
 		request = self.request
-		member = frappe.get_doc("Member", request.member)
+		# The member's row is locked first: a request that waits for its member (staff saving it, an
+		# import, another worker) waits before it has written anything, so it holds no other locks.
+		member = frappe.get_doc("Member", request.member, for_update=True)
 		member.check_permission("read")
 		if not member.email:
 			raise PermanentFailure(_("Member {0} has no email address").format(member.name))

@@ -1,9 +1,10 @@
 """Make a worker stop at a known point by construction: hold a row lock it needs.
 
-A request's pipeline links the member (``UPDATE tabMember``) in its account transaction. While
-a second database connection holds that Member row ``FOR UPDATE``, the request cannot finish:
-it waits on the lock (up to MariaDB's ``innodb_lock_wait_timeout``, 50 s by default), and the
-rest of its batch stays Queued. A test can then kill workers, flush Redis or restart the
+A request's account transaction starts by locking its Member row (``SELECT ... FOR UPDATE``,
+pipeline.validate). While a second database connection holds that row ``FOR UPDATE``, the claimed
+request waits there, before it has written anything (up to MariaDB's ``innodb_lock_wait_timeout``,
+50 s by default), so it holds no lock another worker's request could need; the rest of its batch
+stays Queued. A test can then kill workers, flush Redis or restart the
 database mid-batch whatever the machine's speed.
 """
 

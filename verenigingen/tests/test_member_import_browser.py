@@ -17,6 +17,7 @@ import frappe
 from frappe.utils import cint
 from frappe.utils.password import update_password
 
+from verenigingen.tests.desk_boot import desk_hit_frappe_template_keyword
 from verenigingen.tests.factories import make_staff_user
 from verenigingen.tests.import_factories import SAMPLE_COUNTS, SAMPLE_FILES, ImportTestCase, samples_dir
 from verenigingen.tests.long_workers import LongWorkers
@@ -153,10 +154,14 @@ class TestImportFormInBrowser(ImportTestCase):
 			f"{self.server.url}/api/method/login", form={"usr": self.manager.name, "pwd": PASSWORD}
 		)
 		self.assertTrue(response.ok, response.text())
-		page = context.new_page()
-		page.set_default_timeout(STEP_MS)
-		page.goto(f"{self.server.url}/app/mijnrood-csv-import/new")
-		return page
+		for attempt in (1, 2):
+			page = context.new_page()
+			page.set_default_timeout(STEP_MS)
+			page.goto(f"{self.server.url}/app/mijnrood-csv-import/new")
+			# Desk did not start because Frappe's template compiler drew a keyword (desk_boot.py): again.
+			if attempt == 2 or not desk_hit_frappe_template_keyword(page):
+				return page
+			page.close()
 
 	def upload_sample(self, page) -> None:
 		"""Attach the sample workbook the way a user does; the form saves itself once it has a file."""

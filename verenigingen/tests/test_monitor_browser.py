@@ -23,6 +23,7 @@ from verenigingen.account_creation.tracker import refresh_tracker
 from verenigingen.monitoring import ALERT, alerts
 from verenigingen.monitoring.resources import CPU_SAMPLE_KEY
 from verenigingen.tests.blocking import hold_member_locks, requests_of_members, wait_until_processing
+from verenigingen.tests.desk_boot import desk_hit_frappe_template_keyword
 from verenigingen.tests.factories import make_member, make_members, make_staff_user, unique_suffix
 from verenigingen.tests.http_session import make_user_with_password
 from verenigingen.tests.socketio_server import SocketIOServer
@@ -90,21 +91,39 @@ class TestMonitorInBrowser(FrappeTestCase):
 
 	def setUp(self):
 		self.console_errors = []
+		self.console = []  # every message, of every type: what led up to an error is in the failure
 		self.contexts = []
 
 	def tearDown(self):
 		for context in self.contexts:
 			context.close()
-		self.assertEqual(self.console_errors, [], "JavaScript errors in the browser console")
+		self.assertEqual(self.console_errors, [], "JavaScript errors in the browser console; the console:\n"
+			+ "\n".join(self.console[-40:]))
 
 	# --- helpers ------------------------------------------------------------------
 
 	def open_page(self, path: str, user: str | None = None, watch_console: bool = True):
-		"""A fresh browser context logged in as ``user`` (Guest when None) on ``path``."""
+		"""A fresh browser context logged in as ``user`` (Guest when None) on ``path``.
+
+		A Desk that did not start because Frappe's template compiler drew a keyword is loaded again,
+		once, in a fresh context (desk_boot.py); its console errors are not ours.
+		"""
+		for attempt in (1, 2):
+			errors_before = len(self.console_errors)
+			page, response = self.load_page(path, user, watch_console)
+			if attempt == 1 and path.startswith("/app/") and desk_hit_frappe_template_keyword(page):
+				del self.console_errors[errors_before:]
+				self.console.append("Desk did not start: a loop counter of Frappe's template was a keyword; again")
+				continue
+			return page, response
+
+	def load_page(self, path: str, user: str | None, watch_console: bool):
 		context = self.browser.new_context(viewport={"width": 1400, "height": 1100})
 		self.contexts.append(context)
 		page = context.new_page()
 		page.set_default_timeout(STEP_MS)
+		page.on("console", lambda message: self.console.append(f"{message.type}: {message.text}"[:2000]))
+		page.on("pageerror", lambda error: self.console.append(f"pageerror: {error.stack or error}"[:2000]))
 		if watch_console:
 			page.on("console", lambda message: message.type == "error" and self.console_errors.append(message.text))
 			page.on("pageerror", lambda error: self.console_errors.append(str(error)))
