@@ -25,6 +25,11 @@ to its recovery (target <= 60 s), to the first account made after it and to the 
   own (`unshare`: another hostname, its own pids; same Redis and MariaDB over 127.0.0.1); one
   host is killed from outside (SIGKILL to its namespace's init: every process in it dies) while
   its worker waits. Its request is judged by its rq heartbeat alone. Recovered: likewise.
+- mandates: a SEPA mandate run (a run over plain items: batches, no requests) for --members
+  members with an IBAN; Redis flushed while both workers wait at a held member, once the batches
+  are older than the 10 s a just-written batch has for its job. Recovered: a
+  batch of the run enqueued again (generation > 0). Invariants: Completed with exact counts, one
+  Active mandate per member.
 
 --never-logged-in deletes the site's Activity Log before each drill, so the site is dormant to
 Frappe's scheduler (as a new site nobody logged in to) until the run itself counts as activity;
@@ -50,7 +55,7 @@ HOSTS = ("drill-host-a", "drill-host-b")
 def parse_args():
 	parser = bench_arguments(__doc__.splitlines()[0])
 	parser.set_defaults(members=500)
-	parser.add_argument("--drills", default="redis,mariadb,kills,otherhost")
+	parser.add_argument("--drills", default="redis,mariadb,kills,otherhost,mandates")
 	parser.add_argument("--never-logged-in", action="store_true", help="delete the site's Activity Log first")
 	return parser.parse_args()
 
@@ -288,6 +293,88 @@ def drill_otherhost(members: int) -> dict:
 	return result
 
 
+def drill_mandates(members: int) -> dict:
+	"""A run over plain items (SEPA mandates, no requests): Redis flushed while both workers wait."""
+	import json
+
+	import frappe
+	from mandate_run import make_members as make_mandate_members
+
+	from verenigingen.account_creation import item_runs
+	from verenigingen.sepa.mandate_run import queue_mandate_run
+	from verenigingen.tests.blocking import connect_as_site
+	from verenigingen.tests.workers import BulkWorkers, production_environment
+
+	names = make_mandate_members(members)
+	tracker = queue_mandate_run(names)["tracker"]
+	frappe.db.commit()
+	queued_at = time.monotonic()
+	batches = frappe.get_all("Bulk Operation Batch", filters={"tracker": tracker}, fields=["batch_number", "job_kwargs"],
+		order_by="batch_number asc", limit_page_length=2)
+	held = [json.loads(batch.job_kwargs)["member_names"][30] for batch in batches]
+	lock = connect_as_site()
+	with lock.cursor() as cursor:  # before any worker starts: both stop at their batch's 31st member
+		for name in held:
+			cursor.execute("select name from `tabMember` where name = %s for update", (name,))
+	workers = BulkWorkers(2, env=production_environment()).start()
+	try:
+		wait_for(lambda: waiting_for_members() >= len(held))
+		# Mid-run: once the batches are older than the grace a just-written batch has for its job
+		# (a flush within it waits for the rest of it first).
+		time.sleep(max(0.0, item_runs.LOST_BATCH_GRACE_SECONDS + 1 - (time.monotonic() - queued_at)))
+		done = mandates_of(names)
+		frappe.cache.flushall()
+		incident = time.monotonic()
+		release(lock)
+		result = mandate_run_until_finished(tracker, names, incident, done)
+	finally:
+		workers.stop()
+	per_member = frappe.db.sql("""select count(*) from `tabSEPA Mandate` where member in %(names)s and status = 'Active'
+		group by member""", {"names": names})
+	problems = [] if (result["status"], result["successful"], result["failed"]) == ("Completed", members, 0) \
+		else [f"tracker {result}"]
+	if len(per_member) != members or {row[0] for row in per_member} != {1}:
+		problems.append(f"Active mandates: {len(per_member)} members have one or more, for {members} members")
+	result.update(problems=problems, accounts_at_incident=done, unit="mandates", dormant_during=site_dormant())
+	return result
+
+
+def waiting_for_members() -> int:
+	"""Connections of the site waiting on a Member row lock (the workers held at the locked members)."""
+	import frappe
+
+	return frappe.db.sql("""select count(*) from information_schema.processlist
+		where id != connection_id() and lower(info) like 'select%from `tabmember`%for update%'""")[0][0]
+
+
+def mandates_of(names: list[str]) -> int:
+	import frappe
+
+	frappe.db.rollback()  # see the workers' commits
+	return frappe.db.count("SEPA Mandate", {"member": ("in", names), "status": "Active"})
+
+
+def mandate_run_until_finished(tracker: str, names: list[str], incident: float, done: int, timeout: float = 1800) -> dict:
+	"""Watch until the run finishes; recovered once a batch of it is enqueued again (generation > 0)."""
+	import frappe
+
+	first_progress = recovered_at = None
+	while time.monotonic() - incident < timeout:
+		since = time.monotonic() - incident
+		frappe.db.rollback()  # see the workers' commits
+		if first_progress is None and mandates_of(names) > done:
+			first_progress = since
+		if recovered_at is None and frappe.db.exists("Bulk Operation Batch", {"tracker": tracker, "generation": (">", 0)}):
+			recovered_at = since
+		counts = frappe.db.get_value("Bulk Operation Tracker", tracker, ["status", "total", "successful", "failed"],
+			as_dict=True)
+		if counts.status in FINISHED:
+			return {"first_progress_s": first_progress, "finished_s": since,
+				"recovered_s": since if recovered_at is None else recovered_at, **counts}
+		time.sleep(0.5)
+	raise SystemExit(f"mandates: the run did not finish in {timeout:.0f} s")
+
+
 class HostGroup:
 	"""The workers of several other hosts, stopped together."""
 
@@ -355,9 +442,9 @@ def report(label: str, result: dict) -> None:
 	first = "unknown" if result["first_progress_s"] is None else f"{result['first_progress_s']:.1f}"
 	recoveries = result.get("recoveries") or [result["recovered_s"]]
 	within = all(r <= RECOVERY_TARGET_S for r in recoveries)
-	print(f"{label:9} incident at {result['accounts_at_incident']} accounts; recovered in "
+	print(f"{label:9} incident at {result['accounts_at_incident']} {result.get('unit', 'accounts')}; recovered in "
 		f"{', '.join(f'{r:.1f}' for r in recoveries)} s (target <= {RECOVERY_TARGET_S}: {'met' if within else 'NOT MET'}); "
-		f"first account after it in {first} s; run finished {result['finished_s']:.1f} s after it: {result['status']}, "
+		f"first {result.get('unit', 'accounts')[:-1]} after it in {first} s; run finished {result['finished_s']:.1f} s after it: {result['status']}, "
 		f"{result['successful']}/{result['total']} created, {result['failed']} failed"
 		+ (f" ({result['kills']} kills)" if "kills" in result else "")
 		+ (f" (host {result['host_killed']} killed)" if "host_killed" in result else ""), flush=True)
@@ -392,7 +479,8 @@ def main():
 	frappe.connect()  # as Administrator, like `bench execute`: a drill run by the bench owner
 	enable_scheduler()
 	frappe.db.commit()
-	drills = {"redis": drill_redis, "mariadb": drill_mariadb, "kills": drill_kills, "otherhost": drill_otherhost}
+	drills = {"redis": drill_redis, "mariadb": drill_mariadb, "kills": drill_kills, "otherhost": drill_otherhost,
+		"mandates": drill_mandates}
 	scheduling = Scheduling()
 	failed = False
 	try:

@@ -7,6 +7,7 @@ Public entry points live in ``verenigingen.utils.account_creation_manager`` and
 
 REQUEST = "Account Creation Request"
 TRACKER = "Bulk Operation Tracker"
+BATCH = "Bulk Operation Batch"  # a batch of a run over plain items (item_runs.py)
 BULK_QUEUE = "bulk"
 INDIVIDUAL_QUEUE = "short"
 

@@ -33,6 +33,11 @@ def trackers_with_running_jobs() -> set[str]:
 	Read without rq's registry cleanup (a read must not move jobs). A started job whose worker
 	is gone (its process no longer exists here, or its heartbeat stopped) does not count.
 	"""
+	return _trackers_of(running_job_ids())
+
+
+def running_job_ids() -> set[str]:
+	"""Ids of the `bulk` jobs started by a worker that is alive (read without rq's registry cleanup)."""
 	queue = get_queue(BULK_QUEUE)
 	started = {job_id.decode() for job_id in queue.connection.zrange(StartedJobRegistry(queue=queue).key, 0, -1)}
 	now, here = utcnow(), socket.gethostname()
@@ -42,7 +47,7 @@ def trackers_with_running_jobs() -> set[str]:
 		if worker_alive(worker.hostname, here, process_alive(worker.hostname, worker.pid), _naive(worker.last_heartbeat),
 			now, HEARTBEAT_GRACE_SECONDS)
 	}
-	return _trackers_of(started & running)
+	return started & running
 
 
 def trackers_with_waiting_jobs() -> set[str]:
@@ -50,11 +55,19 @@ def trackers_with_waiting_jobs() -> set[str]:
 	return _trackers_of(get_queue(BULK_QUEUE).get_job_ids())
 
 
-def _trackers_of(job_ids) -> set[str]:
+def live_bulk_job_ids() -> set[str]:
+	"""This site's `bulk` job ids (without the site prefix) waiting in the queue or running on a live worker."""
+	return set(_site_job_ids(running_job_ids() | set(get_queue(BULK_QUEUE).get_job_ids())))
+
+
+def _site_job_ids(job_ids):
 	# Frappe names a job "<site>::<job id>"; workers serve every site of the bench.
 	prefix = f"{frappe.local.site}::"
-	site_jobs = (job_id.removeprefix(prefix) for job_id in job_ids if job_id and job_id.startswith(prefix))
-	return {tracker for tracker in map(tracker_of_batch_job, site_jobs) if tracker}
+	return (job_id.removeprefix(prefix) for job_id in job_ids if job_id and job_id.startswith(prefix))
+
+
+def _trackers_of(job_ids) -> set[str]:
+	return {tracker for tracker in map(tracker_of_batch_job, _site_job_ids(job_ids)) if tracker}
 
 
 def current_claim() -> Claim:

@@ -15,7 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import now_datetime
 
-from verenigingen.account_creation import TRACKER
+from verenigingen.account_creation import BATCH, TRACKER
 from verenigingen.core.dormancy import activity_due
 from verenigingen.shared.scheduler_activity import forget_scheduler_verdict
 
@@ -55,12 +55,16 @@ def keep_site_active() -> str | None:
 
 
 def open_run() -> str | None:
-	"""A bulk run with requests still to do or waiting for a retry; None when there is none."""
+	"""A bulk run with requests still to do or waiting for a retry, or a run over plain items (SEPA
+	mandates, ERPNext) with a batch not done; None when there is none."""
 	row = frappe.db.sql(
 		"""select tracker from `tabAccount Creation Request` where status in ('Queued', 'Processing')
 			and tracker is not null limit 1"""
 	) or frappe.db.sql(
 		"""select tracker from `tabAccount Creation Request` where status = 'Failed'
 			and next_retry_at is not null and tracker is not null limit 1"""
+	) or frappe.db.sql(
+		f"""select b.tracker from `tab{BATCH}` b join `tab{TRACKER}` t on t.name = b.tracker
+		where b.status = 'Queued' and t.status in ('Queued', 'Processing') limit 1"""
 	)
 	return row[0][0] if row else None

@@ -1,4 +1,5 @@
-"""Recovery through the whole minute while a bulk run is open.
+"""Recovery through the whole minute while a bulk run is open (account requests, and the batches
+of runs over plain items: item_runs.py).
 
 Frappe's scheduler enqueues ``process_retry_queues`` once a minute. A worker that dies just after
 that would wait almost a minute for the next one, on top of the time it takes to tell it is
@@ -17,7 +18,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from rq import get_current_job
 from rq.utils import utcnow
 
-from verenigingen.account_creation import retry
+from verenigingen.account_creation import item_runs, retry
 from verenigingen.account_creation.site_activity import keep_site_active, open_run
 
 # The next minute's job is enqueued 60 s after this one was: end before it.
@@ -34,6 +35,7 @@ def scheduler_pass(stuck_after_minutes: int) -> dict:
 	keep_site_active()
 	# Commit before watching: this pass's jobs are enqueued after commit.
 	frappe.db.commit()
+	recovered += item_runs.recover_lost_item_batches()
 	recovered += watch_open_runs(stuck_after_minutes)
 	return {"retried": retried, "recovered": recovered}
 
@@ -50,6 +52,7 @@ def watch_open_runs(stuck_after_minutes: int) -> int:
 			recovered += retry.recover_stuck_requests(stuck_after_minutes)
 			# Commit each pass: the recovered requests' jobs are enqueued after commit.
 			frappe.db.commit()
+			recovered += item_runs.recover_lost_item_batches()
 		except (pymysql.err.OperationalError, pymysql.err.InterfaceError) as exc:
 			if not isinstance(exc, pymysql.err.InterfaceError) and exc.args[0] not in LOST_CONNECTION_CODES:
 				raise

@@ -16,7 +16,11 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import TRACKER
 from verenigingen.account_creation.batches import mark_started
-from verenigingen.account_creation.item_runs import queue_item_run
+from verenigingen.account_creation.item_runs import (
+	finish_item_batch,
+	queue_item_run,
+	recover_lost_item_batches,
+)
 from verenigingen.core import bulk_progress
 from verenigingen.shared.failures import reason_and_log
 
@@ -70,7 +74,9 @@ def run_batch(tracker_name: str, batch_number: int, items: list[str], context: d
 			failed[item] = reason_and_log(exc, f"{operation} {tracker_name}: {item} failed", TRACKER, tracker_name)
 		# Commit per item: a killed job leaves only whole items behind, and a rerun skips them.
 		frappe.db.commit()
+	finish_item_batch(tracker_name, batch_number)
 	record_batch(tracker_name, batch_number, successful, failed)
+	recover_lost_item_batches(tracker_name)
 	return {"successful": successful, "failed": failed}
 
 

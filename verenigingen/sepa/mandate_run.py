@@ -11,7 +11,11 @@ from frappe.utils import now_datetime
 
 from verenigingen.account_creation import TRACKER
 from verenigingen.account_creation.batches import mark_started
-from verenigingen.account_creation.item_runs import queue_item_run
+from verenigingen.account_creation.item_runs import (
+	finish_item_batch,
+	queue_item_run,
+	recover_lost_item_batches,
+)
 from verenigingen.core import bulk_progress
 from verenigingen.core.sepa import mandates as rules
 from verenigingen.core.sepa.compliance import FAILED
@@ -63,13 +67,13 @@ def queue_mandate_run(
 		names,
 		BATCH_JOB,
 		"verenigingen-mandates",
-		lambda tracker, number, group: {"tracker_name": tracker, "member_names": group},
+		lambda tracker, number, group: {"tracker_name": tracker, "member_names": group, "batch_number": number},
 		source_import=source_import,
 		source_import_doctype=source_import_doctype,
 	)
 
 
-def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
+def run_mandate_batch(tracker_name: str, member_names: list[str], batch_number: int | None = None) -> dict:
 	"""Job body: one member after another, each with its events in one transaction of its own."""
 	if not frappe.db.exists(TRACKER, tracker_name):
 		return {}  # the run was deleted before its job started: nothing to report to
@@ -85,10 +89,12 @@ def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
 		# Commit per member: a mandate and its audit events stand or fall together, and a killed job
 		# leaves only whole members behind.
 		frappe.db.commit()
-	frappe.db.sql(
-		"update `tabBulk Operation Tracker` set batches_done = batches_done + 1 where name = %(name)s",
-		{"name": tracker_name},
-	)
+	# A batch run again (its first job was presumed lost) is counted once.
+	if finish_item_batch(tracker_name, batch_number):
+		frappe.db.sql(
+			"update `tabBulk Operation Tracker` set batches_done = batches_done + 1 where name = %(name)s",
+			{"name": tracker_name},
+		)
 	batches_done, batches_total = frappe.db.get_value(TRACKER, tracker_name, ["batches_done", "batches_total"])
 	# Live counts about once a second whatever the batch size (a large run's less often, see
 	# bulk_progress.live_recount_interval): a recount reads every outcome event of the run, so one per
@@ -96,6 +102,8 @@ def run_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
 	# count recounts in any case: the run's final figures are exact.
 	last = (batches_done or 0) >= (batches_total or 0)
 	refresh_run(tracker_name, unless_refreshed_within=None if last else REFRESH_INTERVAL_SECONDS)
+	if not last:
+		recover_lost_item_batches(tracker_name)
 	return results
 
 

@@ -35,7 +35,9 @@ def active_mandates(member_names: list[str]) -> dict[str, dict]:
 def ensure_mandate(member_name: str, trace_id: str | None = None, tracker: str | None = None) -> str:
 	"""Bring the member's mandate in line with their IBAN; return the outcome action."""
 	trace_id = trace_id or new_trace_id()
-	member = frappe.db.get_value("Member", member_name, list(MEMBER_FIELDS), as_dict=True)
+	# The member's row is locked until the caller commits: two processes on one member (a batch run
+	# again while its first job still ran, a click during a run) plan one after the other.
+	member = frappe.db.get_value("Member", member_name, list(MEMBER_FIELDS), as_dict=True, for_update=True)
 	if not member:
 		record_event(
 			MANDATE_CREATION,

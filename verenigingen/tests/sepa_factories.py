@@ -21,6 +21,14 @@ CREDITOR = {
 IBANS = ("NL25RABO0497465075", "NL39ASNB7975432319", "NL20INGB0001234567", "NL02ABNA0123456789")
 
 
+def make_members_needing_mandates(ibans=IBANS) -> list[str]:
+	"""Active members with a monthly contribution and an IBAN each, no mandate yet; their names."""
+	return [
+		make_member(iban=iban, contribution_amount=7.5, contribution_period="Monthly", member_since="2024-01-15").name
+		for iban in ibans
+	]
+
+
 def make_mandated_member(iban: str = IBANS[0], amount: float = 7.5, period: str = "Monthly", **values):
 	"""A member with a contribution and an Active mandate made by the app's own path."""
 	from verenigingen.sepa.mandates import ensure_mandate

@@ -6,22 +6,18 @@ import frappe
 from frappe.tests.utils import FrappeTestCase
 from frappe.utils.background_jobs import get_job
 
-from verenigingen.account_creation import TRACKER
+from verenigingen.account_creation import BATCH, TRACKER
 from verenigingen.sepa import mandate_run
 from verenigingen.sepa.mandates import CREATED
-from verenigingen.tests.factories import make_member
 from verenigingen.tests.import_factories import set_settings
-from verenigingen.tests.sepa_factories import IBANS, delete_sepa_data
+from verenigingen.tests.sepa_factories import IBANS, delete_sepa_data, make_members_needing_mandates
 
 
 class TestMandateRunCounts(FrappeTestCase):
 	def setUp(self):
 		frappe.set_user("Administrator")
 		self.old_settings = set_settings(bulk_batch_size=2)
-		self.members = [
-			make_member(iban=iban, contribution_amount=7.5, contribution_period="Monthly", member_since="2024-01-15").name
-			for iban in IBANS[:3]
-		]
+		self.members = make_members_needing_mandates(IBANS[:3])
 		summary = mandate_run.queue_mandate_run(self.members)
 		frappe.db.commit()
 		self.tracker = summary["tracker"]
@@ -33,6 +29,7 @@ class TestMandateRunCounts(FrappeTestCase):
 		frappe.db.rollback()
 		delete_sepa_data(self.members)
 		frappe.db.delete("Member", {"name": ("in", self.members)})
+		frappe.db.delete(BATCH, {"tracker": self.tracker})
 		frappe.db.delete(TRACKER, {"name": self.tracker})
 		set_settings(**self.old_settings)
 
@@ -40,7 +37,7 @@ class TestMandateRunCounts(FrappeTestCase):
 		return frappe.db.get_value(TRACKER, self.tracker, ["status", "successful", "batches_done"])
 
 	def run_batch(self, number: int) -> dict:
-		return mandate_run.run_mandate_batch(self.tracker, self.members[(number - 1) * 2 : number * 2])
+		return mandate_run.run_mandate_batch(self.tracker, self.members[(number - 1) * 2 : number * 2], number)
 
 	def test_a_batch_within_the_interval_leaves_the_recount_to_a_later_one_and_the_last_counts_all(self):
 		# An interval no batch can finish within on any machine: the first batch's recount is skipped.

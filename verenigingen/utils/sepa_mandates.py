@@ -28,6 +28,6 @@ def update_mandate_for_member(member_name: str) -> dict:
 	return {"member": member_name, "outcome": ensure_mandate(member_name)}
 
 
-def process_mandate_batch(tracker_name: str, member_names: list[str]) -> dict:
+def process_mandate_batch(tracker_name: str, member_names: list[str], batch_number: int | None = None) -> dict:
 	"""Job entry point for one batch of a mandate run (bulk queue)."""
-	return run_mandate_batch(tracker_name, member_names)
+	return run_mandate_batch(tracker_name, member_names, batch_number)
