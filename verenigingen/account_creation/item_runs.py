@@ -103,12 +103,14 @@ def finish_item_batch(tracker_name: str, batch_number: int | None) -> bool:
 def lost_item_batches(tracker_name: str | None = None, now=None) -> list[dict]:
 	"""Batches of open, unpaused runs (or of one), not done, whose job is neither queued nor on a live worker."""
 	now = now or now_datetime()
+	# Names and job ids only (from the status index): a batch job of a large run asks this at its end,
+	# while most of its run's batches still wait; the job's arguments are read for a lost one alone.
 	rows = frappe.db.sql(
-		f"""select b.name, b.generation, b.job_id, b.job_method, b.job_kwargs, b.modified
+		f"""select b.name, b.generation, b.job_id
 		from `tab{BATCH}` b join `tab{TRACKER}` t on t.name = b.tracker
 		where b.status = %(queued)s and b.modified < %(cutoff)s and t.status in %(open)s
 			and coalesce(t.paused, 0) = 0 and coalesce(t.cancel_requested, 0) = 0
-			and (%(tracker)s is null or b.tracker = %(tracker)s)""",
+			{"and b.tracker = %(tracker)s" if tracker_name else ""}""",
 		{"queued": QUEUED, "cutoff": now - timedelta(seconds=LOST_BATCH_GRACE_SECONDS),
 			"open": (bulk_progress.QUEUED, bulk_progress.PROCESSING), "tracker": tracker_name},
 		as_dict=True,
@@ -140,7 +142,8 @@ def recover_lost_item_batches(tracker_name: str | None = None) -> int:
 				"generation": row.generation or 0},
 		)
 		if frappe.db._cursor.rowcount == 1:
-			enqueue_batch_job(row.job_method, job_id, json.loads(row.job_kwargs), timeout)
+			method, kwargs = frappe.db.get_value(BATCH, row.name, ["job_method", "job_kwargs"])
+			enqueue_batch_job(method, job_id, json.loads(kwargs), timeout)
 			recovered += 1
 	frappe.db.commit()  # the jobs are enqueued after this commit
 	return recovered

@@ -97,3 +97,27 @@ def undo_sepa_test(members, old_settings: dict) -> None:
 	delete_sepa_data(names)
 	frappe.db.delete("Member", {"name": ("in", names)})
 	set_settings(**old_settings)
+
+
+def forget_item_run(tracker: str) -> None:
+	"""Remove a run over plain items the test made: its batches' jobs of every generation (waiting, or
+	left in rq's started registry by a killed worker), its batch rows and its tracker."""
+	from frappe.utils.background_jobs import get_queue
+	from rq.job import Job
+	from rq.registry import StartedJobRegistry
+
+	from verenigingen.account_creation import BATCH as RUN_BATCH
+	from verenigingen.account_creation import TRACKER
+
+	queue = get_queue("bulk")
+	started = StartedJobRegistry(queue=queue).key
+	for batch in frappe.get_all(RUN_BATCH, filters={"tracker": tracker}, fields=["job_id", "generation"]):
+		base = batch.job_id.rsplit("-r", 1)[0] if batch.generation else batch.job_id
+		for generation in range((batch.generation or 0) + 1):
+			job_id = f"{frappe.local.site}::{base}{f'-r{generation}' if generation else ''}"
+			queue.connection.lrem(queue.key, 0, job_id)
+			queue.connection.zrem(started, job_id)
+			queue.connection.delete(Job.key_for(job_id))
+	frappe.db.delete(RUN_BATCH, {"tracker": tracker})
+	frappe.db.delete(TRACKER, {"name": tracker})
+

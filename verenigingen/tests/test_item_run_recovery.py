@@ -13,7 +13,7 @@ from verenigingen.account_creation.site_activity import open_run
 from verenigingen.sepa import MANDATE, mandate_run
 from verenigingen.tests.blocking import hold_member_locks, wait_for_statement
 from verenigingen.tests.import_factories import set_settings
-from verenigingen.tests.sepa_factories import delete_sepa_data, make_members_needing_mandates
+from verenigingen.tests.sepa_factories import delete_sepa_data, forget_item_run, make_members_needing_mandates
 from verenigingen.tests.workers import BulkWorkers, production_environment, wait_for_tracker
 
 
@@ -29,12 +29,7 @@ class ItemRunCase(FrappeTestCase):
 		delete_sepa_data(self.members)
 		frappe.db.delete("Member", {"name": ("in", self.members)})
 		for tracker in getattr(self, "trackers", []):
-			for job_id in frappe.get_all(RUN_BATCH, filters={"tracker": tracker}, pluck="job_id"):
-				job = get_job(job_id)
-				if job:
-					job.delete()
-			frappe.db.delete(RUN_BATCH, {"tracker": tracker})
-			frappe.db.delete(TRACKER, {"name": tracker})
+			forget_item_run(tracker)
 		set_settings(**self.old_settings)
 		frappe.db.commit()
 
