@@ -72,15 +72,20 @@ def queue_item_run(operation_type: str, items: list[str], job: str, job_id_prefi
 	# does not wait a day on a site nobody logged in to (site_activity.py).
 	record_run_activity(tracker.name, _("Bulk run {0} ({1}) started for {2} items").format(
 		tracker.name, _(operation_type), len(items)))
-	settings_timeout = settings.bulk_worker_timeout or 3600
 	for _number, job_id, _count, kwargs in batches:
-		enqueue_batch_job(job, job_id, kwargs, settings_timeout)
+		enqueue_batch_job(job, job_id, kwargs)
 	return {"tracker": tracker.name, "queued": len(items), "batches": len(groups)}
 
 
-def enqueue_batch_job(job: str, job_id: str, kwargs: dict, timeout: int) -> None:
+def enqueue_batch_job(job: str, job_id: str, kwargs: dict) -> None:
+	timeout = frappe.get_cached_doc("Verenigingen Settings").bulk_worker_timeout or 3600
 	frappe.enqueue(job, queue=BULK_QUEUE, timeout=timeout, job_id=job_id, deduplicate=True,
 		enqueue_after_commit=True, **kwargs)
+
+
+def base_job_id(job_id: str) -> str:
+	"""A batch's job id without its generation suffix (``-r<n>``)."""
+	return GENERATION_SUFFIX.sub("", job_id)
 
 
 def finish_item_batch(tracker_name: str, batch_number: int | None) -> bool:
@@ -130,11 +135,10 @@ def recover_lost_item_batches(tracker_name: str | None = None) -> int:
 	Safe to repeat and to run in two places at once: a batch moves to its next generation only from
 	the generation it was read at, and only the process that moved it enqueues it.
 	"""
-	timeout = frappe.get_cached_doc("Verenigingen Settings").bulk_worker_timeout or 3600
 	recovered = 0
 	for row in lost_item_batches(tracker_name):
 		generation = (row.generation or 0) + 1
-		job_id = f"{GENERATION_SUFFIX.sub('', row.job_id)}-r{generation}"
+		job_id = f"{base_job_id(row.job_id)}-r{generation}"
 		frappe.db.sql(
 			f"""update `tab{BATCH}` set generation = %(next)s, job_id = %(job)s, modified = %(now)s
 			where name = %(name)s and status = %(queued)s and generation = %(generation)s""",
@@ -143,7 +147,7 @@ def recover_lost_item_batches(tracker_name: str | None = None) -> int:
 		)
 		if frappe.db._cursor.rowcount == 1:
 			method, kwargs = frappe.db.get_value(BATCH, row.name, ["job_method", "job_kwargs"])
-			enqueue_batch_job(method, job_id, json.loads(kwargs), timeout)
+			enqueue_batch_job(method, job_id, json.loads(kwargs))
 			recovered += 1
 	frappe.db.commit()  # the jobs are enqueued after this commit
 	return recovered

@@ -107,17 +107,19 @@ def forget_item_run(tracker: str) -> None:
 	from rq.registry import StartedJobRegistry
 
 	from verenigingen.account_creation import BATCH as RUN_BATCH
-	from verenigingen.account_creation import TRACKER
+	from verenigingen.account_creation import BULK_QUEUE, TRACKER
+	from verenigingen.account_creation.item_runs import base_job_id
+	from verenigingen.shared.queues import take_off_queue
 
-	queue = get_queue("bulk")
-	started = StartedJobRegistry(queue=queue).key
-	for batch in frappe.get_all(RUN_BATCH, filters={"tracker": tracker}, fields=["job_id", "generation"]):
-		base = batch.job_id.rsplit("-r", 1)[0] if batch.generation else batch.job_id
-		for generation in range((batch.generation or 0) + 1):
-			job_id = f"{frappe.local.site}::{base}{f'-r{generation}' if generation else ''}"
-			queue.connection.lrem(queue.key, 0, job_id)
-			queue.connection.zrem(started, job_id)
-			queue.connection.delete(Job.key_for(job_id))
+	queue = get_queue(BULK_QUEUE)
+	job_ids = [
+		f"{frappe.local.site}::{base_job_id(batch.job_id)}{f'-r{generation}' if generation else ''}"
+		for batch in frappe.get_all(RUN_BATCH, filters={"tracker": tracker}, fields=["job_id", "generation"])
+		for generation in range((batch.generation or 0) + 1)
+	]
+	take_off_queue(BULK_QUEUE, job_ids)
+	for job_id in job_ids:  # a killed worker's job stays in the started registry, its hash with it
+		queue.connection.zrem(StartedJobRegistry(queue=queue).key, job_id)
+		queue.connection.delete(Job.key_for(job_id))
 	frappe.db.delete(RUN_BATCH, {"tracker": tracker})
 	frappe.db.delete(TRACKER, {"name": tracker})
-
